@@ -1,0 +1,46 @@
+/* The ERP export of open debts (receivables) as CSV: header row naming the
+ * columns in any order. Pure: bytes in, validated rows out. */
+#ifndef CONCILIA_RECEIVABLES_CSV_H
+#define CONCILIA_RECEIVABLES_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/date.h"
+#include "core/diag.h"
+
+enum receivable_status { RECEIVABLE_OPEN = 0, RECEIVABLE_CANCELLED = 1 };
+
+struct receivable_row {
+	long line;                 /* CSV line of the row */
+	char id[65];               /* the ERP's id, unique per ledger */
+	char debtor_document[15];  /* normalized CPF (11) or CNPJ (14) */
+	char debtor_name[121];     /* UTF-8 */
+	int64_t amount_cents;      /* face value, > 0 */
+	cdate due_date;
+	int bank;                  /* 1..999 */
+	char nosso_numero_raw[21]; /* as written, trimmed */
+	char nosso_numero[21];     /* normalized */
+	char pix_txid[36];         /* "" when absent; 26-35 [A-Za-z0-9] */
+	cdate issue_date;          /* CDATE_NONE when absent */
+	int64_t fine_e4;           /* multa, percent x 10000 (2% = 20000); 0 when absent */
+	int64_t interest_month_e4; /* juros de mora per month, percent x 10000 */
+	int64_t discount_cents;    /* 0 when absent */
+	cdate discount_until;      /* CDATE_NONE when absent; required with a discount */
+	enum receivable_status status;
+	char email[121];
+	char phone[32];            /* digits and a leading '+' only */
+	char state[3];             /* UF, uppercase, "" when absent */
+};
+
+typedef int (*receivable_fn)(void *ctx, const struct receivable_row *row, struct diag *d);
+
+/* Parses the whole CSV. The first non-blank line is the header. Every row is
+ * validated; on the first bad row returns -1 with err as
+ * "FILE:LINE: column 'amount': expected an amount like 1234.56 or 1.234,56, found \"12x\""
+ * (col = 0, field = column name). Duplicate ids in one file are an error.
+ * Unknown columns are ignored with a warning. Returns the number of rows. */
+long receivables_csv_parse(const char *filename, const unsigned char *buf, size_t len,
+			   receivable_fn on_row, void *ctx, diag_sink warn, void *wctx,
+			   struct diag *err);
+
+#endif

@@ -1,0 +1,2 @@
+/* placeholder: implemented in progress */
+typedef int concilia_placeholder_diag;
