@@ -1,2 +1,75 @@
-/* placeholder: implemented in progress */
-typedef int concilia_placeholder_cli_util;
+/* Shared CLI plumbing. */
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli_util.h"
+
+void cli_print_diag(const struct diag *d)
+{
+	diag_print(stderr, d);
+}
+
+void cli_warning_sink(void *cli, const struct diag *d)
+{
+	const struct cli *c = cli;
+	if (!c || !c->quiet)
+		diag_print(stderr, d);
+}
+
+struct ledger *cli_open_ledger(struct cli *cli, int create)
+{
+	struct ledger *lg;
+	struct diag d;
+	diag_clear(&d);
+	if (ledger_open(cli->db_path, create, &lg, NULL, &d) != 0) {
+		cli_print_diag(&d);
+		return NULL;
+	}
+	return lg;
+}
+
+int cli_usage(const struct command *cmd, const char *problem)
+{
+	if (problem)
+		fprintf(stderr, "concilia %s: %s\n", cmd->name, problem);
+	fprintf(stderr, "usage: concilia %s %s\n", cmd->name, cmd->usage);
+	return EXIT_REJECTED;
+}
+
+int cli_output_open(struct cli_output *out, const char *path)
+{
+	memset(out, 0, sizeof *out);
+	if (!path || strcmp(path, "-") == 0) {
+		out->fp = stdout;
+		return 0;
+	}
+	snprintf(out->path, sizeof out->path, "%s", path);
+	snprintf(out->tmp, sizeof out->tmp, "%s.tmp.%ld", path, (long)getpid());
+	out->fp = fopen(out->tmp, "w");
+	if (!out->fp) {
+		fprintf(stderr, "%s: cannot write: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cli_output_close(struct cli_output *out, int ok)
+{
+	if (out->fp == stdout) {
+		if (fflush(stdout) != 0)
+			ok = 0;
+		return ok ? 0 : -1;
+	}
+	if (fclose(out->fp) != 0)
+		ok = 0;
+	if (ok && rename(out->tmp, out->path) != 0) {
+		fprintf(stderr, "%s: cannot write: %s\n", out->path, strerror(errno));
+		ok = 0;
+	}
+	if (!ok)
+		unlink(out->tmp);
+	return ok ? 0 : -1;
+}

@@ -1,0 +1,32 @@
+/* What every command shares: printing diagnostics, opening the ledger. */
+#ifndef CONCILIA_CLI_UTIL_H
+#define CONCILIA_CLI_UTIL_H
+
+#include <stdio.h>
+#include "cli/command.h"
+#include "core/diag.h"
+#include "ledger/ledger.h"
+
+/* Prints d to stderr in GNU style. */
+void cli_print_diag(const struct diag *d);
+
+/* A diag_sink printing warnings to stderr unless cli->quiet. */
+void cli_warning_sink(void *cli, const struct diag *d);
+
+/* Opens the ledger (or prints why not). Returns NULL on failure. */
+struct ledger *cli_open_ledger(struct cli *cli, int create);
+
+/* "concilia NAME: usage: ..." on stderr; returns EXIT_REJECTED. */
+int cli_usage(const struct command *cmd, const char *problem);
+
+/* Opens path for writing output atomically ("-" or NULL = stdout). Write,
+ * then call cli_output_close, which renames into place only on success. */
+struct cli_output {
+	FILE *fp;
+	char path[1024];
+	char tmp[1100];
+};
+int cli_output_open(struct cli_output *out, const char *path);
+int cli_output_close(struct cli_output *out, int ok);
+
+#endif

@@ -1,2 +1,65 @@
-/* placeholder: implemented in progress */
-typedef int concilia_placeholder_cmd_reconcile;
+/* concilia reconcile: match every new payment to its receivable and record
+ * the outcome. Exit 1 when this run found anything that needs a human. */
+#include "config.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli_util.h"
+#include "core/money.h"
+#include "reconcile/reconcile.h"
+
+static int run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"interest-from", required_argument, NULL, 'i'},
+					     {NULL, 0, NULL, 0}};
+	struct reconcile_options opt = {.interest_start = INTEREST_FROM_DUE_DATE};
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'i' && strcmp(optarg, "due") == 0)
+			opt.interest_start = INTEREST_FROM_DUE_DATE;
+		else if (c == 'i' && strcmp(optarg, "business-day") == 0)
+			opt.interest_start = INTEREST_FROM_EFFECTIVE_DUE;
+		else
+			return cli_usage(&cmd_reconcile, c == 'i' ? "--interest-from takes 'due' or 'business-day'"
+								  : NULL);
+	}
+	if (optind != argc)
+		return cli_usage(&cmd_reconcile, "takes no file arguments");
+	struct ledger *lg = cli_open_ledger(cli, 0);
+	if (!lg)
+		return EXIT_SYSTEM;
+	struct calendar *cal = calendar_new();
+	struct reconcile_summary sum;
+	struct diag d;
+	diag_clear(&d);
+	opt.calendar = cal;
+	int rc = cal ? reconcile_run(lg, &opt, &sum, &d) : -1;
+	calendar_free(cal);
+	ledger_close(lg);
+	if (rc != 0) {
+		cli_print_diag(&d);
+		return EXIT_SYSTEM;
+	}
+	if (!cli->quiet) {
+		printf("reconciled %ld new payment%s\n", sum.events, sum.events == 1 ? "" : "s");
+		for (int i = 0; i < OUTCOME_COUNT; i++) {
+			char amount[40];
+			if (!sum.count[i])
+				continue;
+			money_format_brl(sum.cents[i], amount, sizeof amount);
+			printf("  %-24s %6ld  %s\n", outcome_name((enum outcome_category)i), sum.count[i], amount);
+		}
+		if (sum.needs_human)
+			printf("%ld need%s a human: see 'concilia report'\n", sum.needs_human,
+			       sum.needs_human == 1 ? "s" : "");
+	}
+	return sum.needs_human ? EXIT_ATTENTION : EXIT_CLEAN;
+}
+
+const struct command cmd_reconcile = {
+	.name = "reconcile",
+	.usage = "[--interest-from due|business-day]",
+	.summary = "match imported payments to receivables and classify each one",
+	.run = run,
+};

@@ -31,9 +31,13 @@ int diag_set(struct diag *d, enum diag_severity sev, const char *file, long line
 void diag_warn(diag_sink sink, void *ctx, const char *file, long line, int col, const char *field,
 	       const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
-/* Writes "file:line:col: error: field 'f': msg\n"; parts that are unset are
- * left out ("file:line: column 'amount': ..." style for CSV uses col = 0 and
- * the field printed as column, see diag_print_csv). */
+/* Writes one line, then '\n'. SEV is "error", "warning" or "note"; parts
+ * that are unset are left out:
+ *   FILE:LINE:COL: SEV: field 'NAME': MSG     (fixed-width records)
+ *   FILE:LINE: SEV: column 'NAME': MSG        (col == 0: CSV, named columns)
+ *   FILE: SEV: MSG                            (line == 0: the file as a whole)
+ *   SEV: MSG                                  (file == "": line/col ignored)
+ * The "field/column 'NAME': " part appears only when field is set. */
 void diag_print(FILE *fp, const struct diag *d);
 
 /* Formats the same text into buf; returns buf. */

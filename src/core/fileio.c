@@ -1,2 +1,128 @@
-/* placeholder: implemented in progress */
-typedef int concilia_placeholder_fileio;
+/* Whole-file input: mmap for regular files, a growing buffer for pipes
+ * and stdin (which cannot be mapped). */
+#include "config.h"
+
+#include "core/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What an empty file yields: a valid pointer, so callers need not special
+ * case NULL. */
+static const unsigned char empty[1];
+
+static int fail(struct diag *d, const char *path, const char *what, int err)
+{
+	if (d != NULL)
+		diag_set(d, DIAG_ERROR, path, 0, 0, NULL, "%s: %s", what, strerror(err));
+	return -1;
+}
+
+/* Reads fd to its end into a malloc'ed buffer (doubling from 64 KiB). */
+static int read_all(int fd, const char *name, struct file_bytes *fb, struct diag *d)
+{
+	size_t cap = 64 * 1024, len = 0;
+	unsigned char *buf = malloc(cap);
+
+	if (buf == NULL)
+		return fail(d, name, "cannot read", ENOMEM);
+	for (;;) {
+		if (len == cap) {
+			unsigned char *p = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+			if (p == NULL) {
+				free(buf);
+				return fail(d, name, "cannot read", ENOMEM);
+			}
+			buf = p;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + len, cap - len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int err = errno;
+			free(buf);
+			return fail(d, name, "cannot read", err);
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	fb->data = buf;
+	fb->len = len;
+	fb->mapped = 0;
+	fb->owned = buf;
+	return 0;
+}
+
+int file_bytes_read(const char *path, struct file_bytes *fb, struct diag *d)
+{
+	memset(fb, 0, sizeof(*fb));
+	if (path == NULL)
+		return fail(d, "", "cannot open", EINVAL);
+	if (strcmp(path, "-") == 0)
+		return read_all(STDIN_FILENO, "<stdin>", fb, d);
+
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(d, path, "cannot open", errno);
+
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int err = errno;
+		close(fd);
+		return fail(d, path, "cannot open", err);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return fail(d, path, "cannot read", EISDIR);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/* FIFO, character device, process substitution... */
+		int rc = read_all(fd, path, fb, d);
+		close(fd);
+		return rc;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		fb->data = empty;
+		return 0;
+	}
+	if ((uintmax_t)st.st_size > SIZE_MAX) {
+		close(fd);
+		return fail(d, path, "cannot map", EFBIG);
+	}
+
+	size_t len = (size_t)st.st_size;
+	void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		/* Some file systems cannot map; reading still works. */
+		int rc = read_all(fd, path, fb, d);
+		close(fd);
+		return rc;
+	}
+	close(fd); /* the mapping keeps the file referenced */
+	(void)madvise(p, len, MADV_SEQUENTIAL);
+	fb->data = p;
+	fb->len = len;
+	fb->mapped = 1;
+	fb->owned = NULL;
+	return 0;
+}
+
+void file_bytes_release(struct file_bytes *fb)
+{
+	if (fb == NULL)
+		return;
+	if (fb->mapped)
+		munmap((void *)fb->data, fb->len);
+	else
+		free(fb->owned);
+	memset(fb, 0, sizeof(*fb));
+}

@@ -1,2 +1,245 @@
-/* placeholder: implemented in progress */
-typedef int concilia_placeholder_ledger;
+/* Opening the ledger, migrations, transactions and the hash-chained journal. */
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/date.h"
+#include "core/sha256.h"
+#include "ledger/ledger_internal.h"
+
+int ledger_sql_error(struct ledger *lg, struct diag *d, const char *what)
+{
+	return diag_set(d, DIAG_ERROR, lg ? lg->path : NULL, 0, 0, NULL, "%s: %s", what,
+			lg && lg->db ? sqlite3_errmsg(lg->db) : "no database");
+}
+
+int ledger_prepare(struct ledger *lg, sqlite3_stmt **st, const char *sql, struct diag *d)
+{
+	if (!*st) {
+		if (sqlite3_prepare_v3(lg->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+			return ledger_sql_error(lg, d, "preparing a statement");
+	} else {
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+	}
+	return 0;
+}
+
+void ledger_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+void ledger_bind_date(sqlite3_stmt *st, int idx, cdate d)
+{
+	char buf[16];
+	if (d == CDATE_NONE) {
+		sqlite3_bind_null(st, idx);
+		return;
+	}
+	date_format_iso(d, buf, sizeof buf);
+	sqlite3_bind_text(st, idx, buf, -1, SQLITE_TRANSIENT);
+}
+
+cdate ledger_column_date(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	cdate d;
+	if (!s || date_parse_iso((const char *)s, strlen((const char *)s), &d) != 0)
+		return CDATE_NONE;
+	return d;
+}
+
+void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t n)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	snprintf(buf, n, "%s", s ? (const char *)s : "");
+}
+
+void ledger_now(char *buf, size_t n)
+{
+	const char *fixed = getenv("CONCILIA_NOW");
+	if (fixed && *fixed) {
+		snprintf(buf, n, "%s", fixed);
+		return;
+	}
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int exec(struct ledger *lg, const char *sql, struct diag *d)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(lg->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "%s", msg ? msg : "SQL error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int migrate(struct ledger *lg, struct diag *d)
+{
+	sqlite3_stmt *st;
+	int version = 0;
+	if (sqlite3_prepare_v2(lg->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading the schema version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > ledger_migration_count)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL,
+				"ledger schema version %d is newer than this concilia understands (%d); "
+				"upgrade concilia",
+				version, ledger_migration_count);
+	for (int v = version; v < ledger_migration_count; v++) {
+		char pragma[64];
+		if (exec(lg, "BEGIN IMMEDIATE", d) != 0)
+			return -1;
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		if (exec(lg, ledger_migrations[v], d) != 0 || exec(lg, pragma, d) != 0) {
+			sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		if (exec(lg, "COMMIT", d) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int ledger_open(const char *path, bool create, struct ledger **out, bool *created, struct diag *d)
+{
+	struct stat sb;
+	bool exists = stat(path, &sb) == 0;
+	*out = NULL;
+	if (created)
+		*created = false;
+	if (!exists && !create)
+		return diag_set(d, DIAG_ERROR, path, 0, 0, NULL,
+				"no ledger here; create it with 'concilia --db %s init'", path);
+	struct ledger *lg = calloc(1, sizeof *lg);
+	if (!lg)
+		return diag_set(d, DIAG_ERROR, path, 0, 0, NULL, "out of memory");
+	snprintf(lg->path, sizeof lg->path, "%s", path);
+	const char *actor = getenv("CONCILIA_ACTOR");
+	if (!actor || !*actor)
+		actor = getenv("USER");
+	ledger_set_actor(lg, actor && *actor ? actor : "unknown");
+
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &lg->db, flags, NULL) != SQLITE_OK) {
+		ledger_sql_error(lg, d, "cannot open the ledger");
+		ledger_close(lg);
+		return -1;
+	}
+	sqlite3_busy_timeout(lg->db, 5000);
+	/* WAL: readers (reports) never block the import; synchronous=NORMAL is
+	 * durable at every commit point WAL offers and keeps imports fast. */
+	if (exec(lg, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", d) !=
+		    0 ||
+	    migrate(lg, d) != 0) {
+		ledger_close(lg);
+		return -1;
+	}
+	if (created)
+		*created = !exists;
+	*out = lg;
+	return 0;
+}
+
+void ledger_close(struct ledger *lg)
+{
+	if (!lg)
+		return;
+	sqlite3_stmt **all[] = {&lg->st_event_insert,	   &lg->st_outcome_insert, &lg->st_allocation_insert,
+				&lg->st_receivable_by_ref, &lg->st_receivable_allocated, &lg->st_journal_insert,
+				&lg->st_journal_last};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		sqlite3_finalize(*all[i]);
+	sqlite3_close(lg->db);
+	free(lg->ord_keys);
+	free(lg->ord_counts);
+	free(lg);
+}
+
+void ledger_set_actor(struct ledger *lg, const char *actor)
+{
+	snprintf(lg->actor, sizeof lg->actor, "%s", actor);
+}
+
+const char *ledger_actor(const struct ledger *lg)
+{
+	return lg->actor;
+}
+
+int ledger_begin(struct ledger *lg, struct diag *d)
+{
+	/* IMMEDIATE: take the write lock now, so that a second concilia waits
+	 * (busy timeout) instead of failing half-way through a file. */
+	return exec(lg, "BEGIN IMMEDIATE", d);
+}
+
+int ledger_commit(struct ledger *lg, struct diag *d)
+{
+	return exec(lg, "COMMIT", d);
+}
+
+void ledger_rollback(struct ledger *lg)
+{
+	if (!sqlite3_get_autocommit(lg->db))
+		sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int ledger_journal(struct ledger *lg, const char *action, const char *subject, const char *detail,
+		   struct diag *d)
+{
+	char prev[SHA256_HEX_LEN + 1] = "0000000000000000000000000000000000000000000000000000000000000000";
+	char at[32];
+	if (ledger_prepare(lg, &lg->st_journal_last, "SELECT hash FROM journal ORDER BY id DESC LIMIT 1", d))
+		return -1;
+	if (sqlite3_step(lg->st_journal_last) == SQLITE_ROW)
+		ledger_column_copy(lg->st_journal_last, 0, prev, sizeof prev);
+	sqlite3_reset(lg->st_journal_last);
+	ledger_now(at, sizeof at);
+
+	/* hash = SHA-256(prev_hash \n at \n actor \n action \n subject \n detail):
+	 * editing or deleting any earlier row breaks every later hash. */
+	size_t need = strlen(prev) + strlen(at) + strlen(lg->actor) + strlen(action) +
+		      strlen(subject ? subject : "") + strlen(detail ? detail : "") + 8;
+	char *buf = malloc(need);
+	char hash[SHA256_HEX_LEN + 1];
+	if (!buf)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+	int n = snprintf(buf, need, "%s\n%s\n%s\n%s\n%s\n%s", prev, at, lg->actor, action,
+			 subject ? subject : "", detail ? detail : "");
+	int rc = sha256_hex(buf, (size_t)n, hash);
+	free(buf);
+	if (rc != 0)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "SHA-256 failed");
+
+	if (ledger_prepare(lg, &lg->st_journal_insert,
+			   "INSERT INTO journal(at, actor, action, subject, detail, prev_hash, hash)"
+			   " VALUES (?,?,?,?,?,?,?)",
+			   d))
+		return -1;
+	sqlite3_stmt *st = lg->st_journal_insert;
+	sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, lg->actor, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	ledger_bind_text_or_null(st, 4, subject);
+	ledger_bind_text_or_null(st, 5, detail);
+	sqlite3_bind_text(st, 6, prev, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, hash, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "writing the journal");
+	return 0;
+}

@@ -1,2 +1,229 @@
-/* placeholder: implemented in progress */
-typedef int concilia_placeholder_ledger_receivables;
+/* Receivables from the ERP: insert new ones, update changed ones (each
+ * change journaled with before and after), leave identical ones alone. */
+#include "config.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "ledger/ledger_internal.h"
+
+#define RECEIVABLE_COLUMNS                                                                          \
+	"id, ext_id, debtor_document, debtor_name, amount_cents, due_date, bank, nosso_numero,"    \
+	" nosso_numero_raw, pix_txid, issue_date, fine_e4, interest_month_e4, discount_cents,"      \
+	" discount_until, status, email, phone, state"
+
+static const char *status_name(enum receivable_status s)
+{
+	return s == RECEIVABLE_CANCELLED ? "cancelled" : "open";
+}
+
+static void read_row(sqlite3_stmt *st, struct ledger_receivable *out)
+{
+	struct receivable_row *r = &out->row;
+	memset(out, 0, sizeof *out);
+	out->rowid = sqlite3_column_int64(st, 0);
+	ledger_column_copy(st, 1, r->id, sizeof r->id);
+	ledger_column_copy(st, 2, r->debtor_document, sizeof r->debtor_document);
+	ledger_column_copy(st, 3, r->debtor_name, sizeof r->debtor_name);
+	r->amount_cents = sqlite3_column_int64(st, 4);
+	r->due_date = ledger_column_date(st, 5);
+	r->bank = sqlite3_column_int(st, 6);
+	ledger_column_copy(st, 7, r->nosso_numero, sizeof r->nosso_numero);
+	ledger_column_copy(st, 8, r->nosso_numero_raw, sizeof r->nosso_numero_raw);
+	ledger_column_copy(st, 9, r->pix_txid, sizeof r->pix_txid);
+	r->issue_date = ledger_column_date(st, 10);
+	r->fine_e4 = sqlite3_column_int64(st, 11);
+	r->interest_month_e4 = sqlite3_column_int64(st, 12);
+	r->discount_cents = sqlite3_column_int64(st, 13);
+	r->discount_until = ledger_column_date(st, 14);
+	const unsigned char *status = sqlite3_column_text(st, 15);
+	r->status = status && strcmp((const char *)status, "cancelled") == 0 ? RECEIVABLE_CANCELLED
+									      : RECEIVABLE_OPEN;
+	ledger_column_copy(st, 16, r->email, sizeof r->email);
+	ledger_column_copy(st, 17, r->phone, sizeof r->phone);
+	ledger_column_copy(st, 18, r->state, sizeof r->state);
+}
+
+/* Names the first field that differs, or NULL when the rows are the same
+ * (the line number and the ledger's own columns do not count). */
+static const char *first_difference(const struct receivable_row *a, const struct receivable_row *b)
+{
+#define DIFF_STR(f)                                                                                 \
+	if (strcmp(a->f, b->f) != 0)                                                                \
+		return #f;
+#define DIFF_NUM(f)                                                                                 \
+	if (a->f != b->f)                                                                           \
+		return #f;
+	DIFF_STR(debtor_document)
+	DIFF_STR(debtor_name)
+	DIFF_NUM(amount_cents)
+	DIFF_NUM(due_date)
+	DIFF_NUM(bank)
+	DIFF_STR(nosso_numero)
+	DIFF_STR(nosso_numero_raw)
+	DIFF_STR(pix_txid)
+	DIFF_NUM(issue_date)
+	DIFF_NUM(fine_e4)
+	DIFF_NUM(interest_month_e4)
+	DIFF_NUM(discount_cents)
+	DIFF_NUM(discount_until)
+	DIFF_NUM(status)
+	DIFF_STR(email)
+	DIFF_STR(phone)
+	DIFF_STR(state)
+#undef DIFF_STR
+#undef DIFF_NUM
+	return NULL;
+}
+
+static int find_by_ext_id(struct ledger *lg, const char *ext_id, struct ledger_receivable *out,
+			  struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE ext_id = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "looking up a receivable");
+	sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_row(st, out);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "looking up a receivable");
+	return rc == SQLITE_ROW;
+}
+
+static void bind_row(sqlite3_stmt *st, const struct receivable_row *r)
+{
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->debtor_document, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->debtor_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, r->amount_cents);
+	ledger_bind_date(st, 5, r->due_date);
+	sqlite3_bind_int(st, 6, r->bank);
+	sqlite3_bind_text(st, 7, r->nosso_numero, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, r->nosso_numero_raw, -1, SQLITE_STATIC);
+	ledger_bind_text_or_null(st, 9, r->pix_txid);
+	ledger_bind_date(st, 10, r->issue_date);
+	sqlite3_bind_int64(st, 11, r->fine_e4);
+	sqlite3_bind_int64(st, 12, r->interest_month_e4);
+	sqlite3_bind_int64(st, 13, r->discount_cents);
+	ledger_bind_date(st, 14, r->discount_until);
+	sqlite3_bind_text(st, 15, status_name(r->status), -1, SQLITE_STATIC);
+	ledger_bind_text_or_null(st, 16, r->email);
+	ledger_bind_text_or_null(st, 17, r->phone);
+	ledger_bind_text_or_null(st, 18, r->state);
+}
+
+int ledger_receivable_put(struct ledger *lg, const char *filename, const struct receivable_row *row,
+			  enum ledger_change *change, struct diag *d)
+{
+	struct ledger_receivable old;
+	char now[32], source[600];
+	int found = find_by_ext_id(lg, row->id, &old, d);
+	if (found < 0)
+		return -1;
+	*change = LEDGER_UNCHANGED;
+	const char *diff = found ? first_difference(&old.row, row) : NULL;
+	if (found && !diff)
+		return 0;
+
+	/* A nosso número names one title at its bank: two receivables sharing
+	 * one would make every payment for it ambiguous. */
+	struct ledger_receivable other;
+	int taken = ledger_receivable_by_ref(lg, row->bank, row->nosso_numero, &other, d);
+	if (taken < 0)
+		return -1;
+	if (taken && strcmp(other.row.id, row->id) != 0)
+		return diag_set(d, DIAG_ERROR, filename, row->line, 0, "nosso_numero",
+				"nosso número %s at bank %03d already belongs to receivable '%s'",
+				row->nosso_numero_raw, row->bank, other.row.id);
+
+	if (found && old.row.status == RECEIVABLE_OPEN && row->status == RECEIVABLE_CANCELLED) {
+		/* Cancelling a debt that money was already applied to would hide
+		 * that money: the allocation must be undone first. */
+		int64_t applied;
+		bool settled;
+		if (ledger_receivable_allocated(lg, old.rowid, &applied, &settled, d))
+			return -1;
+		if (applied != 0)
+			return diag_set(d, DIAG_ERROR, filename, row->line, 0, "status",
+					"receivable '%s' cannot be cancelled: payments of %lld centavos are "
+					"applied to it",
+					row->id, (long long)applied);
+	}
+
+	ledger_now(now, sizeof now);
+	snprintf(source, sizeof source, "%s:%ld", filename, row->line);
+	sqlite3_stmt *st;
+	const char *sql =
+		found ? "UPDATE receivable SET ext_id=?1, debtor_document=?2, debtor_name=?3, amount_cents=?4,"
+			" due_date=?5, bank=?6, nosso_numero=?7, nosso_numero_raw=?8, pix_txid=?9,"
+			" issue_date=?10, fine_e4=?11, interest_month_e4=?12, discount_cents=?13,"
+			" discount_until=?14, status=?15, email=?16, phone=?17, state=?18, source=?19,"
+			" updated_at=?20 WHERE ext_id=?1"
+		      : "INSERT INTO receivable(" RECEIVABLE_COLUMNS
+			", source, created_at, updated_at) VALUES (NULL,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+			"?12,?13,?14,?15,?16,?17,?18,?19,?20,?20)";
+	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "saving a receivable");
+	bind_row(st, row);
+	sqlite3_bind_text(st, 19, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 20, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "saving a receivable");
+
+	char detail[700];
+	if (found)
+		snprintf(detail, sizeof detail, "from %s; first changed field: %s", source, diff);
+	else
+		snprintf(detail, sizeof detail, "from %s", source);
+	if (ledger_journal(lg, found ? "receivable.update" : "receivable.insert", row->id, detail, d))
+		return -1;
+	*change = found ? LEDGER_UPDATED : LEDGER_INSERTED;
+	return 0;
+}
+
+int ledger_receivable_by_ref(struct ledger *lg, int bank, const char *nosso_numero,
+			     struct ledger_receivable *out, struct diag *d)
+{
+	if (ledger_prepare(lg, &lg->st_receivable_by_ref,
+			   "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE bank = ? AND nosso_numero = ?", d))
+		return -1;
+	sqlite3_stmt *st = lg->st_receivable_by_ref;
+	sqlite3_bind_int(st, 1, bank);
+	sqlite3_bind_text(st, 2, nosso_numero, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_row(st, out);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "looking up a nosso número");
+	return 0;
+}
+
+int ledger_receivable_allocated(struct ledger *lg, int64_t rowid, int64_t *allocated_cents,
+				bool *settled, struct diag *d)
+{
+	if (ledger_prepare(lg, &lg->st_receivable_allocated,
+			   "SELECT COALESCE(SUM(cents), 0), COALESCE(MAX(settles), 0) FROM allocation"
+			   " WHERE receivable_id = ?",
+			   d))
+		return -1;
+	sqlite3_stmt *st = lg->st_receivable_allocated;
+	sqlite3_bind_int64(st, 1, rowid);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return ledger_sql_error(lg, d, "reading allocations");
+	}
+	*allocated_cents = sqlite3_column_int64(st, 0);
+	*settled = sqlite3_column_int(st, 1) != 0;
+	sqlite3_reset(st);
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* Outcome categories of a reconciled payment and the pure rule that picks
+ * one. The names are public (JSON, CSV, exit codes): never rename one. */
+#ifndef CONCILIA_OUTCOME_H
+#define CONCILIA_OUTCOME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "reconcile/expected.h"
+
+enum outcome_category {
+	OUTCOME_MATCHED_EXACT = 0,
+	OUTCOME_MATCHED_WITH_CHARGES,
+	OUTCOME_MATCHED_WITH_DISCOUNT,
+	OUTCOME_UNDERPAID,
+	OUTCOME_OVERPAID,
+	OUTCOME_DUPLICATE_PAYMENT,
+	OUTCOME_UNKNOWN_REFERENCE,
+	OUTCOME_PAID_CLOSED_RECEIVABLE,
+	OUTCOME_COUNT
+};
+
+const char *outcome_name(enum outcome_category c);         /* "MATCHED_EXACT" */
+const char *outcome_label_pt(enum outcome_category c);     /* "Pago no valor exato" */
+enum outcome_category outcome_from_name(const char *name); /* OUTCOME_COUNT when unknown */
+/* Anything but an exact or correctly charged match needs a person. */
+bool outcome_needs_human(enum outcome_category c);
+
+/* What the matcher knows about one payment when it decides. */
+struct outcome_input {
+	int64_t paid_cents;
+	bool receivable_found;
+	bool receivable_cancelled;
+	bool receivable_settled;       /* an earlier payment already settled it */
+	int64_t already_allocated;     /* money applied by earlier partial payments */
+	struct expected_amount expected; /* for the payment date (when found) */
+};
+
+struct outcome_decision {
+	enum outcome_category category;
+	int64_t expected_cents;   /* still due on the payment date before this payment */
+	int64_t allocated_cents;  /* applied to the receivable */
+	int64_t excess_cents;     /* left over: payer credit or refund */
+	bool settles;
+	char detail[256];         /* why, in one English sentence with the figures */
+};
+
+void outcome_decide(const struct outcome_input *in, struct outcome_decision *out);
+
+#endif

@@ -1,0 +1,51 @@
+/* Private to src/ledger/: the connection and helpers shared by its files. */
+#ifndef CONCILIA_LEDGER_INTERNAL_H
+#define CONCILIA_LEDGER_INTERNAL_H
+
+#include <sqlite3.h>
+#include "ledger/ledger.h"
+
+struct ledger {
+	sqlite3 *db;
+	char path[512];
+	char actor[64];
+	/* Statements prepared once and reused: imports of a million events run
+	 * through these without re-parsing SQL. */
+	sqlite3_stmt *st_event_insert;
+	sqlite3_stmt *st_outcome_insert;
+	sqlite3_stmt *st_allocation_insert;
+	sqlite3_stmt *st_receivable_by_ref;
+	sqlite3_stmt *st_receivable_allocated;
+	sqlite3_stmt *st_journal_insert;
+	sqlite3_stmt *st_journal_last;
+	/* Per-file count of identical event identities (64-bit hash -> count):
+	 * two identical lines in one file are two real events (a boleto paid
+	 * twice the same day), the same line in another file is a re-send. */
+	uint64_t *ord_keys;
+	uint32_t *ord_counts;
+	size_t ord_cap, ord_len;
+};
+
+/* The schema, one migration per array entry (index = version - 1). */
+extern const char *const ledger_migrations[];
+extern const int ledger_migration_count;
+
+/* Fills d with the SQLite error of the connection and returns -1. */
+int ledger_sql_error(struct ledger *lg, struct diag *d, const char *what);
+
+/* Prepares *st once (lazily) and resets it for reuse. */
+int ledger_prepare(struct ledger *lg, sqlite3_stmt **st, const char *sql, struct diag *d);
+
+/* Binds text, or NULL when s is NULL or empty. */
+void ledger_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+/* Binds an ISO date, or NULL for CDATE_NONE. */
+void ledger_bind_date(sqlite3_stmt *st, int idx, cdate d);
+/* Reads an ISO date column (NULL -> CDATE_NONE). */
+cdate ledger_column_date(sqlite3_stmt *st, int col);
+/* Copies a text column into buf (empty when NULL). */
+void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t n);
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" ($CONCILIA_NOW overrides, for tests). */
+void ledger_now(char *buf, size_t n);
+
+#endif
