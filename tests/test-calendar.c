@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -173,8 +174,15 @@ static void test_next_previous(void **state)
 	assert_int_equal(calendar_next_business_day(cal, CDATE_NONE), CDATE_NONE);
 	assert_int_equal(calendar_previous_business_day(cal, CDATE_NONE), CDATE_NONE);
 	/* the ends of the supported range do not run off */
-	assert_int_equal(calendar_next_business_day(cal, ymd(9999, 12, 31)), CDATE_NONE);
+	assert_int_equal(calendar_next_business_day(cal, ymd(9999, 12, 31)), ymd(9999, 12, 31));
 	assert_int_equal(calendar_previous_business_day(cal, ymd(1, 1, 1)), CDATE_NONE);
+	assert_int_equal(calendar_previous_business_day(cal, ymd(1, 1, 3)), ymd(1, 1, 2));
+	struct calendar *end = calendar_new();
+	assert_non_null(end);
+	assert_int_equal(calendar_add_holiday(end, ymd(9999, 12, 31), "fim"), 0);
+	assert_int_equal(calendar_next_business_day(end, ymd(9999, 12, 30)), ymd(9999, 12, 30));
+	assert_int_equal(calendar_next_business_day(end, ymd(9999, 12, 31)), CDATE_NONE);
+	calendar_free(end);
 }
 
 static void test_extra_holidays(void **state)
