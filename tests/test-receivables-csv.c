@@ -1,5 +1,7 @@
 /* The CSV reader and the receivables CSV: good files in both pt-BR and
  * plain notations, and one test per error the user can meet. */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -574,6 +576,23 @@ static void test_stops_at_first_error(void **state)
 	assert_string_equal(err.msg, "row rejected");
 }
 
+/* The id set grows past its first size and still finds an early id. */
+static void test_duplicate_id_after_growth(void **state)
+{
+	static char text[300000];
+	size_t o = 0;
+	int k;
+
+	(void)state;
+	o += (size_t)snprintf(text + o, sizeof text - o, HDR);
+	for (k = 1; k <= 3000; k++)
+		o += (size_t)snprintf(text + o, sizeof text - o,
+				      "ID-%d,529.982.247-25,Maria,1.00,2026-11-24,341,%d\n", k, k);
+	expect_rows(text, 3000);
+	snprintf(text + o, sizeof text - o, "ID-7,529.982.247-25,Maria,1.00,2026-11-24,341,1\n");
+	expect_error(text, 3002, "id", "duplicate id \"ID-7\", first on line 8");
+}
+
 /* Errors echo the cell in UTF-8, escaped and shortened. */
 static void test_error_echo(void **state)
 {
@@ -610,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_errors_lengths),
 		cmocka_unit_test(test_errors_optional),
 		cmocka_unit_test(test_stops_at_first_error),
+		cmocka_unit_test(test_duplicate_id_after_growth),
 		cmocka_unit_test(test_error_echo),
 	};
 

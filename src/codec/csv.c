@@ -1,6 +1,8 @@
 /* RFC 4180 reader over an in-memory buffer. The cells of one record are
  * unquoted into r->store back to back, so a record costs no allocation once
  * the store and the field array have grown to the widest record seen. */
+#include "config.h"
+
 #include "codec/csv.h"
 
 #include <stdint.h>

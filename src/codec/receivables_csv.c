@@ -2,6 +2,8 @@
  * validates every cell into a struct receivable_row and hands rows to the
  * caller one at a time. Stops at the first bad row: a half-understood
  * receivables file must not reach the ledger. */
+#include "config.h"
+
 #include "codec/receivables_csv.h"
 
 #include <stdarg.h>
@@ -71,9 +73,10 @@ static const char *const rcsv_states[27] = {
 /* Ids seen so far: open addressing over copies kept in one arena, so the
  * duplicate check costs no allocation per row (both only double). */
 struct rcsv_id {
-	size_t off, len;
-	uint64_t hash;
-	long line; /* 0 = empty slot */
+	size_t off;
+	long line;     /* 0 = empty slot */
+	uint32_t hash; /* to skip most compares and to rehash */
+	uint32_t len;  /* ids are at most 64 bytes */
 };
 
 struct rcsv_ids {
@@ -275,7 +278,8 @@ static int rcsv_percent(struct rcsv *p, int col, int64_t *e4)
 	return 0;
 }
 
-static uint64_t rcsv_hash(const char *s, size_t len)
+/* FNV-1a, folded to 32 bits: plenty for the ids of one file. */
+static uint32_t rcsv_hash(const char *s, size_t len)
 {
 	uint64_t h = UINT64_C(14695981039346656037);
 	size_t i;
@@ -284,14 +288,14 @@ static uint64_t rcsv_hash(const char *s, size_t len)
 		h ^= (unsigned char)s[i];
 		h *= UINT64_C(1099511628211);
 	}
-	return h;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* Records id at line; returns 0, or the line where it was first seen, or -1
  * when out of memory. */
 static long rcsv_id_seen(struct rcsv_ids *t, const char *id, size_t len, long line)
 {
-	uint64_t h = rcsv_hash(id, len);
+	uint32_t h = rcsv_hash(id, len);
 	size_t i;
 
 	if ((t->count + 1) * 2 > t->cap) {
@@ -306,7 +310,7 @@ static long rcsv_id_seen(struct rcsv_ids *t, const char *id, size_t len, long li
 		for (k = 0; k < t->cap; k++) {
 			if (t->slots[k].line == 0)
 				continue;
-			i = (size_t)(t->slots[k].hash & (ncap - 1));
+			i = (size_t)t->slots[k].hash & (ncap - 1);
 			while (ns[i].line != 0)
 				i = (i + 1) & (ncap - 1);
 			ns[i] = t->slots[k];
@@ -315,7 +319,7 @@ static long rcsv_id_seen(struct rcsv_ids *t, const char *id, size_t len, long li
 		t->slots = ns;
 		t->cap = ncap;
 	}
-	i = (size_t)(h & (t->cap - 1));
+	i = (size_t)h & (t->cap - 1);
 	while (t->slots[i].line != 0) {
 		const struct rcsv_id *e = &t->slots[i];
 
@@ -332,7 +336,7 @@ static long rcsv_id_seen(struct rcsv_ids *t, const char *id, size_t len, long li
 	}
 	memcpy(t->arena + t->arena_len, id, len);
 	t->slots[i].off = t->arena_len;
-	t->slots[i].len = len;
+	t->slots[i].len = (uint32_t)len;
 	t->slots[i].hash = h;
 	t->slots[i].line = line;
 	t->arena_len += len;

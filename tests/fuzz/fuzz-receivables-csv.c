@@ -1,6 +1,8 @@
 /* libFuzzer target for the receivables CSV: any bytes must give rows or a
  * diagnostic, never a crash, a leak or undefined behaviour. The callback
  * checks what the parser promises about every row it hands over. */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
