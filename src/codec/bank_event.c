@@ -1,22 +1,24 @@
 /* Names of the normalized event kinds. They appear in layout files, JSON
  * reports and the ledger, so they are part of the public interface: never
  * rename one, only add. */
+#include "config.h"
+
 #include <string.h>
 
 #include "codec/bank_event.h"
 
 static const char *const kind_names[EVENT_KIND_COUNT] = {
-	[EVENT_OTHER] = "other",
-	[EVENT_ENTRY_CONFIRMED] = "entry_confirmed",
-	[EVENT_ENTRY_REJECTED] = "entry_rejected",
-	[EVENT_LIQUIDATION] = "liquidation",
-	[EVENT_LIQUIDATION_AFTER_WRITEOFF] = "liquidation_after_writeoff",
-	[EVENT_WRITEOFF] = "writeoff",
-	[EVENT_PROTEST] = "protest",
-	[EVENT_INSTRUCTION_ACK] = "instruction_ack",
-	[EVENT_INSTRUCTION_REJECTED] = "instruction_rejected",
-	[EVENT_TARIFF] = "tariff",
-	[EVENT_UNKNOWN] = "unknown",
+    [EVENT_OTHER] = "other",
+    [EVENT_ENTRY_CONFIRMED] = "entry_confirmed",
+    [EVENT_ENTRY_REJECTED] = "entry_rejected",
+    [EVENT_LIQUIDATION] = "liquidation",
+    [EVENT_LIQUIDATION_AFTER_WRITEOFF] = "liquidation_after_writeoff",
+    [EVENT_WRITEOFF] = "writeoff",
+    [EVENT_PROTEST] = "protest",
+    [EVENT_INSTRUCTION_ACK] = "instruction_ack",
+    [EVENT_INSTRUCTION_REJECTED] = "instruction_rejected",
+    [EVENT_TARIFF] = "tariff",
+    [EVENT_UNKNOWN] = "unknown",
 };
 
 const char *event_kind_name(enum event_kind k)

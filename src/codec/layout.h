@@ -1,4 +1,4 @@
-/* The declarative layout engine: reads formats/*.layout (positions 1-based
+/* The declarative layout engine: reads formats/NAME.layout (positions 1-based
  * and inclusive, as in the bank manuals) and extracts typed fields from
  * fixed-width records.
  *
@@ -49,7 +49,7 @@ extern const struct layout_source layout_builtin_sources[];
 
 struct layout;
 
-#define LAYOUT_NAME_MAX 47 /* longest layout, record or field name */
+#define LAYOUT_NAME_MAX   47 /* longest layout, record or field name */
 #define LAYOUT_MAX_LENGTH 1024
 
 enum layout_type {
@@ -67,8 +67,8 @@ struct layout_field {
 	char name[LAYOUT_NAME_MAX + 1];
 	int start, end; /* 1-based, inclusive */
 	enum layout_type type;
-	unsigned flags;    /* LAYOUT_BLANK_OK */
-	int decl_line;     /* line of the declaration in its layout file */
+	unsigned flags; /* LAYOUT_BLANK_OK */
+	int decl_line;  /* line of the declaration in its layout file */
 };
 
 struct layout_record; /* opaque: use the functions below */
@@ -83,7 +83,7 @@ struct layout_occurrence {
 struct layout_where {
 	const char *file; /* the data file being read */
 	long line;
-	diag_sink warn;   /* may be NULL */
+	diag_sink warn; /* may be NULL */
 	void *wctx;
 };
 
@@ -100,7 +100,7 @@ struct layout *layout_parse(const char *filename, const char *text, size_t len, 
 typedef const struct layout *(*layout_resolve_fn)(void *ctx, const char *name);
 /* Like layout_parse, with parents looked up by resolve (NULL = built-ins). */
 struct layout *layout_parse_with(const char *filename, const char *text, size_t len,
-				 layout_resolve_fn resolve, void *rctx, struct diag *err);
+                                 layout_resolve_fn resolve, void *rctx, struct diag *err);
 
 /* Reads and parses a layout file (`--layout FILE`). */
 struct layout *layout_load_file(const char *path, struct diag *err);
@@ -122,9 +122,9 @@ const struct layout *layout_builtin_at(size_t i, struct diag *err);
 
 /* ---- metadata */
 const char *layout_name(const struct layout *l);
-const char *layout_manual(const struct layout *l);    /* "" when absent */
+const char *layout_manual(const struct layout *l); /* "" when absent */
 const char *layout_family(const struct layout *l);
-const char *layout_parent(const struct layout *l);    /* "" when it inherits nothing */
+const char *layout_parent(const struct layout *l); /* "" when it inherits nothing */
 int layout_length(const struct layout *l);
 /* 1 when the layout lists this bank (or `*` when any_ok). */
 int layout_has_bank(const struct layout *l, int bank, int any_ok);
@@ -148,22 +148,21 @@ const struct layout_record *layout_match(const struct layout *l, const unsigned 
  * the field's first position; warnings go to where->warn. */
 
 /* The field's bytes, untrimmed (len = end - start + 1). */
-const unsigned char *layout_field_bytes(const struct layout_field *f, const unsigned char *rec,
-					size_t *len);
+const unsigned char *layout_field_bytes(const struct layout_field *f, const unsigned char *rec, size_t *len);
 /* 1 when every byte of the field is a blank. */
 int layout_field_is_blank(const struct layout_field *f, const unsigned char *rec);
 
 /* num (or money as an integer): digits only. Blank: 0 when blank-ok, else
  * the error "expected digits, found blanks". Returns 0 or -1. */
-int layout_read_num(const struct layout_field *f, const unsigned char *rec,
-		    const struct layout_where *w, int64_t *out, struct diag *err);
+int layout_read_num(const struct layout_field *f, const unsigned char *rec, const struct layout_where *w,
+                    int64_t *out, struct diag *err);
 /* money: 9(n)V99 -> centavos. Blank: 0 with a warning when blank-ok. */
-int layout_read_money(const struct layout_field *f, const unsigned char *rec,
-		      const struct layout_where *w, int64_t *cents, struct diag *err);
+int layout_read_money(const struct layout_field *f, const unsigned char *rec, const struct layout_where *w,
+                      int64_t *cents, struct diag *err);
 /* date8/date6/date8ymd. Zeros (and blanks when blank-ok) -> CDATE_NONE.
  * pivot is the reference date for 2-digit years (date6 only). */
-int layout_read_date(const struct layout_field *f, const unsigned char *rec,
-		     const struct layout_where *w, cdate pivot, cdate *out, struct diag *err);
+int layout_read_date(const struct layout_field *f, const unsigned char *rec, const struct layout_where *w,
+                     cdate pivot, cdate *out, struct diag *err);
 /* Any type: the field trimmed of blanks, bytes as they are (codes, ids). */
 size_t layout_read_raw(const struct layout_field *f, const unsigned char *rec, char *out, size_t n);
 /* Any type: the field trimmed, converted from Latin-1/cp1252 to UTF-8. */
@@ -171,8 +170,7 @@ size_t layout_read_text(const struct layout_field *f, const unsigned char *rec, 
 
 /* ---- occurrence (movement) codes */
 /* The entry for code, or NULL when the table does not list it. */
-const struct layout_occurrence *layout_occurrence(const struct layout *l, const char *code,
-						  size_t len);
+const struct layout_occurrence *layout_occurrence(const struct layout *l, const char *code, size_t len);
 size_t layout_occurrence_count(const struct layout *l);
 const struct layout_occurrence *layout_occurrence_at(const struct layout *l, size_t i);
 

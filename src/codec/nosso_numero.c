@@ -2,6 +2,8 @@
  * that "000123-4", "1234" and "00000000000000001234" compare equal. Bank
  * specific forms (Sicoob parcela, BB convênio prefix) are the bank
  * layout's business, not this function's. */
+#include "config.h"
+
 #include "codec/nosso_numero.h"
 
 int nosso_numero_normalize(const char *s, size_t len, char *out)
