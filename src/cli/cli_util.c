@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli_util.h"
@@ -19,13 +20,16 @@ void cli_warning_sink(void *cli, const struct diag *d)
 		diag_print(stderr, d);
 }
 
-struct ledger *cli_open_ledger(struct cli *cli, int create)
+struct ledger *cli_open_ledger(struct cli *cli, int *status)
 {
 	struct ledger *lg;
 	struct diag d;
+	struct stat sb;
 	diag_clear(&d);
-	if (ledger_open(cli->db_path, create, &lg, NULL, &d) != 0) {
+	*status = EXIT_CLEAN;
+	if (ledger_open(cli->db_path, false, &lg, NULL, &d) != 0) {
 		cli_print_diag(&d);
+		*status = stat(cli->db_path, &sb) != 0 ? EXIT_REJECTED : EXIT_SYSTEM;
 		return NULL;
 	}
 	return lg;

@@ -13,8 +13,10 @@ void cli_print_diag(const struct diag *d);
 /* A diag_sink printing warnings to stderr unless cli->quiet. */
 void cli_warning_sink(void *cli, const struct diag *d);
 
-/* Opens the ledger (or prints why not). Returns NULL on failure. */
-struct ledger *cli_open_ledger(struct cli *cli, int create);
+/* Opens an existing ledger (or prints why not). Returns NULL on failure
+ * with *status set: EXIT_REJECTED when there is no ledger at that path (a
+ * usage problem), EXIT_SYSTEM when it cannot be opened. */
+struct ledger *cli_open_ledger(struct cli *cli, int *status);
 
 /* "concilia NAME: usage: ..." on stderr; returns EXIT_REJECTED. */
 int cli_usage(const struct command *cmd, const char *problem);

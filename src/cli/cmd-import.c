@@ -138,9 +138,10 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage(&cmd_import, "no file given");
-	struct ledger *lg = cli_open_ledger(cli, 0);
+	int status;
+	struct ledger *lg = cli_open_ledger(cli, &status);
 	if (!lg)
-		return EXIT_SYSTEM;
+		return status;
 	int worst = EXIT_CLEAN;
 	for (int i = optind; i < argc; i++) {
 		int rc = import_one(cli, lg, argv[i], dry_run);

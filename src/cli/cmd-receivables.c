@@ -69,9 +69,10 @@ static int run(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 3 || strcmp(argv[1], "import") != 0)
 		return cli_usage(&cmd_receivables, argc < 2 ? "missing subcommand" : "expected 'import FILE...'");
-	struct ledger *lg = cli_open_ledger(cli, 0);
+	int status;
+	struct ledger *lg = cli_open_ledger(cli, &status);
 	if (!lg)
-		return EXIT_SYSTEM;
+		return status;
 	int worst = EXIT_CLEAN;
 	for (int i = 2; i < argc; i++) {
 		int rc = import_one(cli, lg, argv[i]);

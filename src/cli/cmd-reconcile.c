@@ -26,9 +26,10 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(&cmd_reconcile, "takes no file arguments");
-	struct ledger *lg = cli_open_ledger(cli, 0);
+	int status;
+	struct ledger *lg = cli_open_ledger(cli, &status);
 	if (!lg)
-		return EXIT_SYSTEM;
+		return status;
 	struct calendar *cal = calendar_new();
 	struct reconcile_summary sum;
 	struct diag d;

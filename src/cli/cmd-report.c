@@ -34,9 +34,10 @@ static int run(struct cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage(&cmd_report, "takes no file arguments (use -o FILE)");
 
-	struct ledger *lg = cli_open_ledger(cli, 0);
+	int status;
+	struct ledger *lg = cli_open_ledger(cli, &status);
 	if (!lg)
-		return EXIT_SYSTEM;
+		return status;
 	struct report r;
 	struct diag d;
 	diag_clear(&d);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/money.h"
 #include "ledger/ledger_internal.h"
 
 #define RECEIVABLE_COLUMNS                                                                          \
@@ -146,11 +147,13 @@ int ledger_receivable_put(struct ledger *lg, const char *filename, const struct 
 		bool settled;
 		if (ledger_receivable_allocated(lg, old.rowid, &applied, &settled, d))
 			return -1;
-		if (applied != 0)
+		if (applied != 0) {
+			char amount[40];
+			money_format_brl(applied, amount, sizeof amount);
 			return diag_set(d, DIAG_ERROR, filename, row->line, 0, "status",
-					"receivable '%s' cannot be cancelled: payments of %lld centavos are "
-					"applied to it",
-					row->id, (long long)applied);
+					"receivable '%s' cannot be cancelled: %s of payments are applied to it",
+					row->id, amount);
+		}
 	}
 
 	ledger_now(now, sizeof now);

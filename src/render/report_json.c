@@ -59,7 +59,7 @@ int report_write_json(const struct report *r, FILE *fp)
 		json_array_append_new(items, o);
 	}
 	json_object_set_new(root, "items", items);
-	int rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	int rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (rc == 0)
 		fputc('\n', fp);

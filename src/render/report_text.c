@@ -4,8 +4,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/date.h"
 #include "core/money.h"
 #include "render/report.h"
+
+/* Dates as a Brazilian reader writes them: 24/11/2026. */
+static const char *br_date(const char *iso, char *buf, size_t n)
+{
+	cdate d;
+	if (!iso || date_parse_iso(iso, strlen(iso), &d) != 0)
+		return iso ? iso : "";
+	date_format_br(d, buf, n);
+	return buf;
+}
 
 static void print_source(FILE *fp, const struct report_item *it)
 {
@@ -18,7 +29,7 @@ int report_write_text(const struct report *r, FILE *fp)
 	fprintf(fp, "Conciliação bancária — %s\n", r->ledger_path);
 	fprintf(fp, "Gerado em %s\n\n", r->generated_at);
 
-	fprintf(fp, "%-24s %8s %20s  %s\n", "Categoria", "Qtde", "Valor pago", "");
+	fprintf(fp, "%-24s %8s %20s  %s\n", "Categoria", "Qtde", "Valor pago", "Descrição");
 	for (int c = 0; c < OUTCOME_COUNT; c++) {
 		money_format_brl(r->cents[c], amount, sizeof amount);
 		fprintf(fp, "%-24s %8ld %20s  %s\n", outcome_name((enum outcome_category)c), r->count[c], amount,
@@ -49,8 +60,10 @@ int report_write_text(const struct report *r, FILE *fp)
 		if (it->receivable_id)
 			fprintf(fp, "título %s (%s) ", it->receivable_id, it->debtor_name ? it->debtor_name : "");
 		fprintf(fp, "nosso número %s, pago %s", it->nosso_numero ? it->nosso_numero : "-", paid);
-		if (it->payment_date)
-			fprintf(fp, " em %s", it->payment_date);
+		if (it->payment_date) {
+			char when[16];
+			fprintf(fp, " em %s", br_date(it->payment_date, when, sizeof when));
+		}
 		if (it->category == OUTCOME_UNDERPAID || it->category == OUTCOME_OVERPAID) {
 			money_format_brl(it->expected_cents, expected, sizeof expected);
 			money_format_brl(it->paid_cents - it->expected_cents, diff, sizeof diff);
