@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli_util.h"
-#include "codec/cnab240.h"
+#include "codec/bank_file.h"
 #include "core/date.h"
 #include "core/fileio.h"
 #include "core/sha256.h"
@@ -34,19 +34,77 @@ static int on_event(void *ctx, const struct bank_event *ev, struct diag *d)
 	return 0;
 }
 
-/* Length of the first record, after a UTF-8 BOM: tells CNAB 240 from 400. */
-static size_t first_record_length(const unsigned char *p, size_t n)
+struct import_options {
+	int dry_run;
+	int strict;
+	const char *layout_path;
+};
+
+/* Warnings are printed; under --strict the first one also refuses the file. */
+struct warn_ctx {
+	struct cli *cli;
+	int strict;
+	long count;
+};
+
+static void on_warning(void *ctx, const struct diag *d)
 {
-	size_t i = 0;
-	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		i = 3;
-	size_t start = i;
-	while (i < n && p[i] != '\n' && p[i] != '\r')
-		i++;
-	return i - start;
+	struct warn_ctx *wc = ctx;
+	wc->count++;
+	cli_warning_sink(wc->cli, d);
 }
 
-static int import_one(struct cli *cli, struct ledger *lg, const char *path, int dry_run)
+/* SEQUENCE_GAP and late files: warnings (refusals under --strict). */
+static void sequence_warning(const char *path, const struct cnab_file_info *info, long max_nsa,
+			     struct warn_ctx *wc)
+{
+	if (max_nsa <= 0 || info->nsa <= 0)
+		return;
+	if (info->nsa > max_nsa + 1)
+		diag_warn(on_warning, wc, path, 1, 158, "nsa",
+			  "SEQUENCE_GAP: file sequence jumps from %ld to %ld for bank %03d, convênio '%s': "
+			  "%ld file%s missing?",
+			  max_nsa, info->nsa, info->bank, info->agreement, info->nsa - max_nsa - 1,
+			  info->nsa - max_nsa - 1 == 1 ? "" : "s");
+	else if (info->nsa < max_nsa)
+		diag_warn(on_warning, wc, path, 1, 158, "nsa",
+			  "file sequence %ld is older than the newest imported (%ld) for bank %03d, convênio '%s'",
+			  info->nsa, max_nsa, info->bank, info->agreement);
+}
+
+/* Records the file as held (bytes kept, no events) in its own transaction. */
+static int hold_file(struct cli *cli, struct ledger *lg, const char *path, const char *sha,
+		     const struct file_bytes *fb, const struct cnab_file_info *info, int64_t conflict, int dry_run,
+		     struct diag *d)
+{
+	char reason[200];
+	int64_t id;
+	struct ledger_import_header h = {.format = "cnab240",
+					 .layout = info->layout_name,
+					 .bank = info->bank,
+					 .agreement = info->agreement,
+					 .nsa = info->nsa,
+					 .generated = info->generated,
+					 .records = info->records};
+	snprintf(reason, sizeof reason,
+		 "SEQUENCE_CONFLICT: NSA %ld of bank %03d, convênio '%s' was already imported as import #%lld "
+		 "with different content",
+		 info->nsa, info->bank, info->agreement, (long long)conflict);
+	(void)cli;
+	if (!dry_run) {
+		if (ledger_begin(lg, d) || ledger_import_add(lg, sha, path, fb->data, fb->len, &h, &id, d) ||
+		    ledger_import_finish(lg, id, &h, 0, 0, d) || ledger_import_hold(lg, id, reason, d) ||
+		    ledger_journal(lg, "import.held", path, reason, d) || ledger_commit(lg, d)) {
+			ledger_rollback(lg);
+			return EXIT_SYSTEM;
+		}
+	}
+	fprintf(stderr, "%s:1:158: error: field 'nsa': %s\n%s: held for a human%s, nothing imported\n", path,
+		reason, path, dry_run ? " (dry run: not recorded)" : "");
+	return EXIT_ATTENTION;
+}
+
+static int import_one(struct cli *cli, struct ledger *lg, const char *path, const struct import_options *opt)
 {
 	struct file_bytes fb;
 	struct diag d;
@@ -69,28 +127,49 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, int 
 			cli_print_diag(&d);
 			return EXIT_SYSTEM;
 		}
+		if (prior.held) {
+			fprintf(stderr, "%s: received on %s by %s as import #%lld and held for a human: %s\n", path,
+				prior.imported_at, prior.actor, (long long)prior.id, prior.hold_reason);
+			return EXIT_ATTENTION;
+		}
 		if (!cli->quiet)
 			printf("%s: already imported on %s by %s as import #%lld (%s); nothing to do\n", path,
 			       prior.imported_at, prior.actor, (long long)prior.id, prior.filename);
 		return EXIT_CLEAN;
 	}
-	size_t reclen = first_record_length(fb.data, fb.len);
-	if (reclen >= 390 && reclen <= 450) {
+	struct bank_file_format fmt;
+	struct layout *own = NULL;
+	if (bank_file_detect(path, fb.data, fb.len, opt->layout_path, &fmt, &own, &d) != 0) {
 		file_bytes_release(&fb);
-		fprintf(stderr, "%s:1:1: error: this looks like a CNAB 400 file (first record has %zu characters); "
-				"this version of concilia reads CNAB 240 returns only\n",
-			path, reclen);
+		cli_print_diag(&d);
+		fprintf(stderr, "%s: refused, nothing imported\n", path);
 		return EXIT_REJECTED;
 	}
 
 	struct import_ctx ic = {.lg = lg};
+	struct warn_ctx wc = {.cli = cli, .strict = opt->strict};
+	int64_t conflict = 0;
+	long max_nsa = 0;
 	struct cnab_file_info info;
 	struct ledger_import_header h = {.format = "cnab240", .generated = CDATE_NONE};
 	int rc = EXIT_CLEAN;
 	memset(&info, 0, sizeof info);
 	if (ledger_begin(lg, &d) || ledger_import_add(lg, sha, path, fb.data, fb.len, &h, &ic.import_id, &d)) {
 		rc = EXIT_SYSTEM;
-	} else if (cnab240_parse(NULL, path, fb.data, fb.len, &info, on_event, &ic, cli_warning_sink, cli, &d)) {
+	} else if (bank_file_parse(&fmt, path, fb.data, fb.len, &info, on_event, &ic, on_warning, &wc, &d)) {
+		rc = EXIT_REJECTED;
+	} else if (info.nsa > 0 &&
+		   ledger_import_sequence(lg, info.bank, info.agreement, info.nsa, &conflict, &max_nsa, &d)) {
+		rc = EXIT_SYSTEM;
+	} else if (conflict) {
+		/* Same bank, convênio and NSA, different bytes: a corrected or
+		 * forged file. Neither copy may win silently. */
+		ledger_rollback(lg);
+		rc = hold_file(cli, lg, path, sha, &fb, &info, conflict, opt->dry_run, &d);
+	} else if ((sequence_warning(path, &info, max_nsa, &wc), 0)) {
+	} else if (opt->strict && wc.count > 0) {
+		diag_set(&d, DIAG_ERROR, path, 0, 0, NULL, "%ld warning%s and --strict is on", wc.count,
+			 wc.count == 1 ? "" : "s");
 		rc = EXIT_REJECTED;
 	} else {
 		h.layout = info.layout_name;
@@ -105,12 +184,14 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, int 
 		if (ledger_import_finish(lg, ic.import_id, &h, ic.events, ic.duplicates, &d) ||
 		    ledger_journal(lg, "import", path, detail, &d))
 			rc = EXIT_SYSTEM;
-		else if (dry_run)
+		else if (opt->dry_run)
 			ledger_rollback(lg);
 		else if (ledger_commit(lg, &d))
 			rc = EXIT_SYSTEM;
 	}
-	if (rc != EXIT_CLEAN) {
+	if (rc == EXIT_ATTENTION) {
+		/* held: already said */
+	} else if (rc != EXIT_CLEAN) {
 		ledger_rollback(lg);
 		cli_print_diag(&d);
 		fprintf(stderr, "%s: refused, nothing imported\n", path);
@@ -119,20 +200,29 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, int 
 		date_format_iso(info.generated, gen, sizeof gen);
 		printf("%s: %s%ld titles, %ld new events (%ld payments), %ld already known; bank %03d, "
 		       "NSA %ld, generated %s\n",
-		       path, dry_run ? "[dry run, nothing saved] " : "", info.titles, ic.events, ic.payments,
+		       path, opt->dry_run ? "[dry run, nothing saved] " : "", info.titles, ic.events, ic.payments,
 		       ic.duplicates, info.bank, info.nsa, gen[0] ? gen : "-");
 	}
+	layout_free(own);
 	file_bytes_release(&fb);
 	return rc;
 }
 
 static int run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'}, {NULL, 0, NULL, 0}};
-	int dry_run = 0, c;
+	static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
+					     {"strict", no_argument, NULL, 's'},
+					     {"layout", required_argument, NULL, 'l'},
+					     {NULL, 0, NULL, 0}};
+	struct import_options opt = {0};
+	int c;
 	while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
 		if (c == 'n')
-			dry_run = 1;
+			opt.dry_run = 1;
+		else if (c == 's')
+			opt.strict = 1;
+		else if (c == 'l')
+			opt.layout_path = optarg;
 		else
 			return cli_usage(&cmd_import, NULL);
 	}
@@ -144,7 +234,7 @@ static int run(struct cli *cli, int argc, char **argv)
 		return status;
 	int worst = EXIT_CLEAN;
 	for (int i = optind; i < argc; i++) {
-		int rc = import_one(cli, lg, argv[i], dry_run);
+		int rc = import_one(cli, lg, argv[i], &opt);
 		if (rc > worst)
 			worst = rc;
 	}
@@ -154,7 +244,7 @@ static int run(struct cli *cli, int argc, char **argv)
 
 const struct command cmd_import = {
 	.name = "import",
-	.usage = "[--dry-run] FILE...",
+	.usage = "[--dry-run] [--strict] [--layout FILE] FILE...",
 	.summary = "import bank return files (CNAB 240 cobrança retorno)",
 	.run = run,
 };

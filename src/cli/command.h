@@ -29,5 +29,7 @@ extern const struct command cmd_receivables;
 extern const struct command cmd_import;
 extern const struct command cmd_reconcile;
 extern const struct command cmd_report;
+extern const struct command cmd_inspect;
+extern const struct command cmd_boleto;
 
 #endif

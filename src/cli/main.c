@@ -8,7 +8,7 @@
 #include "config.h"
 
 static const struct command *const commands[] = {
-	&cmd_init, &cmd_receivables, &cmd_import, &cmd_reconcile, &cmd_report,
+	&cmd_init, &cmd_receivables, &cmd_import, &cmd_inspect, &cmd_reconcile, &cmd_report, &cmd_boleto,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

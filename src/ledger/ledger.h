@@ -15,7 +15,7 @@
 struct ledger;
 
 /* Schema version written to PRAGMA user_version; migrations run on open. */
-#define LEDGER_SCHEMA_VERSION 1
+#define LEDGER_SCHEMA_VERSION 2
 
 /* Opens the ledger at path. With create, a missing file is created and the
  * schema installed (running it on an existing ledger is harmless); without,
@@ -68,6 +68,8 @@ struct ledger_import_info {
 	char actor[64];
 	char format[16];
 	long events;
+	bool held;             /* kept for a human, not imported */
+	char hold_reason[200];
 };
 
 /* 1 when a file with this SHA-256 was imported before (info filled), 0 when
@@ -96,6 +98,15 @@ int ledger_import_add(struct ledger *lg, const char *sha256, const char *filenam
  * already in the ledger (re-sent line: DUPLICATE_EVENT, counted, skipped). */
 int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
 		     bool *inserted, struct diag *d);
+
+/* File sequence (NSA) per bank and convênio, among files already in the
+ * ledger: *conflict = the import with this same NSA (0 when none), *max_nsa
+ * = the highest NSA imported so far (0 when none). */
+int ledger_import_sequence(struct ledger *lg, int bank, const char *agreement, long nsa, int64_t *conflict,
+			   long *max_nsa, struct diag *d);
+
+/* Marks an import as held for a human, with the reason. */
+int ledger_import_hold(struct ledger *lg, int64_t import_id, const char *reason, struct diag *d);
 
 /* The parsed header and final counts of the import. */
 int ledger_import_finish(struct ledger *lg, int64_t import_id, const struct ledger_import_header *h,
@@ -160,6 +171,7 @@ struct ledger_totals {
 	long receivables, receivables_open, receivables_settled, receivables_cancelled;
 	int64_t face_open_cents;   /* open receivables' face value minus what was applied */
 	long imports, events, payment_events, pending_events;
+	long held_imports;
 };
 int ledger_totals(struct ledger *lg, struct ledger_totals *t, struct diag *d);
 

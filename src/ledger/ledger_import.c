@@ -15,7 +15,8 @@ int ledger_import_lookup(struct ledger *lg, const char *sha256, struct ledger_im
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT id, filename, imported_at, actor, format, events FROM import WHERE sha256 = ?",
+			       "SELECT id, filename, imported_at, actor, format, events, status, hold_reason"
+			       " FROM import WHERE sha256 = ?",
 			       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "looking up a file");
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
@@ -28,6 +29,9 @@ int ledger_import_lookup(struct ledger *lg, const char *sha256, struct ledger_im
 		ledger_column_copy(st, 3, info->actor, sizeof info->actor);
 		ledger_column_copy(st, 4, info->format, sizeof info->format);
 		info->events = sqlite3_column_int(st, 5);
+		const unsigned char *status = sqlite3_column_text(st, 6);
+		info->held = status && strcmp((const char *)status, "held") == 0;
+		ledger_column_copy(st, 7, info->hold_reason, sizeof info->hold_reason);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -218,5 +222,47 @@ int ledger_import_finish(struct ledger *lg, int64_t import_id, const struct ledg
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "finishing the import");
+	return 0;
+}
+
+int ledger_import_sequence(struct ledger *lg, int bank, const char *agreement, long nsa, int64_t *conflict,
+			   long *max_nsa, struct diag *d)
+{
+	sqlite3_stmt *st;
+	*conflict = 0;
+	*max_nsa = 0;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT (SELECT id FROM import WHERE bank = ?1 AND COALESCE(agreement, '') = ?2"
+			       "  AND nsa = ?3 AND status = 'imported' ORDER BY id LIMIT 1),"
+			       " (SELECT MAX(nsa) FROM import WHERE bank = ?1 AND COALESCE(agreement, '') = ?2"
+			       "  AND status = 'imported')",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "checking the file sequence");
+	sqlite3_bind_int(st, 1, bank);
+	sqlite3_bind_text(st, 2, agreement ? agreement : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, nsa);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*conflict = sqlite3_column_int64(st, 0);
+		*max_nsa = (long)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_sql_error(lg, d, "checking the file sequence");
+	return 0;
+}
+
+int ledger_import_hold(struct ledger *lg, int64_t import_id, const char *reason, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "UPDATE import SET status = 'held', hold_reason = ? WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "holding a file");
+	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, import_id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "holding a file");
 	return 0;
 }

@@ -66,8 +66,8 @@ static int scalar(struct ledger *lg, const char *sql, int64_t *out, struct diag 
 
 int ledger_totals(struct ledger *lg, struct ledger_totals *t, struct diag *d)
 {
-	int64_t v[9];
-	static const char *const sql[9] = {
+	int64_t v[10];
+	static const char *const sql[10] = {
 		"SELECT COUNT(*) FROM receivable",
 		"SELECT COUNT(*) FROM receivable r WHERE status = 'open' AND NOT EXISTS"
 		" (SELECT 1 FROM allocation a WHERE a.receivable_id = r.id AND a.settles = 1)",
@@ -76,13 +76,14 @@ int ledger_totals(struct ledger *lg, struct ledger_totals *t, struct diag *d)
 		"SELECT COALESCE(SUM(r.amount_cents - COALESCE((SELECT SUM(a.cents) FROM allocation a"
 		" WHERE a.receivable_id = r.id), 0)), 0) FROM receivable r WHERE status = 'open' AND NOT EXISTS"
 		" (SELECT 1 FROM allocation a WHERE a.receivable_id = r.id AND a.settles = 1)",
-		"SELECT COUNT(*) FROM import",
+		"SELECT COUNT(*) FROM import WHERE status = 'imported'",
 		"SELECT COUNT(*) FROM event",
 		"SELECT COUNT(*) FROM event WHERE is_payment = 1",
 		"SELECT COUNT(*) FROM event e WHERE is_payment = 1 AND NOT EXISTS"
 		" (SELECT 1 FROM outcome o WHERE o.event_id = e.id)",
+		"SELECT COUNT(*) FROM import WHERE status = 'held'",
 	};
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < 10; i++)
 		if (scalar(lg, sql[i], &v[i], d))
 			return -1;
 	memset(t, 0, sizeof *t);
@@ -95,5 +96,6 @@ int ledger_totals(struct ledger *lg, struct ledger_totals *t, struct diag *d)
 	t->events = (long)v[6];
 	t->payment_events = (long)v[7];
 	t->pending_events = (long)v[8];
+	t->held_imports = (long)v[9];
 	return 0;
 }

@@ -117,6 +117,13 @@ const char *const ledger_migrations[] = {
 	"CREATE TRIGGER allocation_no_delete BEFORE DELETE ON allocation BEGIN SELECT RAISE(ABORT, 'allocations are append-only'); END;"
 	"CREATE TRIGGER outcome_no_update BEFORE UPDATE ON outcome BEGIN SELECT RAISE(ABORT, 'outcomes are append-only'); END;"
 	"CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+
+	/* 2: files held for a human (SEQUENCE_CONFLICT): kept with their bytes,
+	 * no events, until someone decides. */
+	"ALTER TABLE import ADD COLUMN status TEXT NOT NULL DEFAULT 'imported'"
+	"  CHECK (status IN ('imported','held'));"
+	"ALTER TABLE import ADD COLUMN hold_reason TEXT;"
+	"CREATE INDEX import_by_sequence ON import(bank, agreement, nsa);",
 };
 
 const int ledger_migration_count = (int)(sizeof ledger_migrations / sizeof ledger_migrations[0]);

@@ -42,8 +42,12 @@ int report_write_text(const struct report *r, FILE *fp)
 	fprintf(fp, "Títulos: %ld (em aberto %ld, liquidados %ld, cancelados %ld); saldo em aberto %s\n",
 		r->totals.receivables, r->totals.receivables_open, r->totals.receivables_settled,
 		r->totals.receivables_cancelled, amount);
-	fprintf(fp, "Arquivos importados: %ld; ocorrências: %ld (pagamentos %ld, não conciliados %ld)\n\n",
+	fprintf(fp, "Arquivos importados: %ld; ocorrências: %ld (pagamentos %ld, não conciliados %ld)\n",
 		r->totals.imports, r->totals.events, r->totals.payment_events, r->totals.pending_events);
+	if (r->totals.held_imports)
+		fprintf(fp, "ATENÇÃO: %ld arquivo%s retido%s para revisão (SEQUENCE_CONFLICT)\n", r->totals.held_imports,
+			r->totals.held_imports == 1 ? "" : "s", r->totals.held_imports == 1 ? "" : "s");
+	fputc('\n', fp);
 
 	if (r->needs_human == 0) {
 		fprintf(fp, "Nada requer atenção.\n");

@@ -1,0 +1,219 @@
+/* concilia inspect FILE: a bank file record by record, with field names,
+ * raw bytes and decoded values, and each problem marked under the record it
+ * belongs to. No database: this is what staff run when a bank sends a
+ * strange file. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_util.h"
+#include "codec/bank_file.h"
+#include "codec/cnab240.h"
+#include "codec/layout.h"
+#include "core/date.h"
+#include "core/fileio.h"
+#include "core/money.h"
+#include "core/text.h"
+
+struct collected {
+	struct diag *d;
+	size_t n, cap;
+};
+
+static void collect(void *ctx, const struct diag *d)
+{
+	struct collected *c = ctx;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 32;
+		struct diag *nd = realloc(c->d, cap * sizeof *nd);
+		if (!nd)
+			return; /* inspecting goes on; the record listing is still right */
+		c->d = nd;
+		c->cap = cap;
+	}
+	c->d[c->n++] = *d;
+}
+
+static void print_marks(const struct collected *c, long line)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct diag *d = &c->d[i];
+		if (d->line != line)
+			continue;
+		printf("    ^ %s", d->severity == DIAG_ERROR ? "error" : "warning");
+		if (d->col)
+			printf(" at column %d", d->col);
+		if (d->field[0])
+			printf(", field '%s'", d->field);
+		printf(": %s\n", d->msg);
+	}
+}
+
+/* The field decoded as its type says, or the reason it cannot be. */
+static void print_field(const struct layout *l, const struct layout_field *f, const unsigned char *rec,
+			long line, cdate pivot)
+{
+	size_t len;
+	const unsigned char *raw = layout_field_bytes(f, rec, &len);
+	char shown[512], value[160] = "";
+	struct layout_where w = {.file = "", .line = line};
+	struct diag err;
+	diag_clear(&err);
+	text_cp1252_to_utf8(raw, len, shown, sizeof shown);
+
+	int rc = 0;
+	switch (f->type) {
+	case LAYOUT_MONEY: {
+		int64_t cents;
+		rc = layout_read_money(f, rec, &w, &cents, &err);
+		if (rc == 0)
+			money_format_brl(cents, value, sizeof value);
+		break;
+	}
+	case LAYOUT_DATE8:
+	case LAYOUT_DATE6:
+	case LAYOUT_DATE8YMD: {
+		cdate d;
+		rc = layout_read_date(f, rec, &w, pivot, &d, &err);
+		if (rc == 0) {
+			if (d == CDATE_NONE)
+				snprintf(value, sizeof value, "(no date)");
+			else
+				date_format_iso(d, value, sizeof value);
+		}
+		break;
+	}
+	case LAYOUT_NUM: {
+		int64_t v;
+		rc = layout_read_num(f, rec, &w, &v, &err);
+		if (rc == 0)
+			snprintf(value, sizeof value, "%lld", (long long)v);
+		break;
+	}
+	default:
+		break;
+	}
+	/* Movement codes: say what the bank means by them. */
+	if (rc == 0 && strcmp(f->name, "codigo_movimento") == 0) {
+		char code[8];
+		layout_read_raw(f, rec, code, sizeof code);
+		const struct layout_occurrence *o = layout_occurrence(l, code, strlen(code));
+		snprintf(value, sizeof value, "%s", o ? o->text : "(code not in this layout's table)");
+		if (o)
+			snprintf(value + strlen(value), sizeof value - strlen(value), " [%s]",
+				 event_kind_name(o->kind));
+	}
+	printf("  %3d-%-3d %-26s \"%s\"", f->start, f->end, f->name, shown);
+	if (rc != 0)
+		printf("  <-- %s", err.msg);
+	else if (value[0])
+		printf("  = %s", value);
+	putchar('\n');
+}
+
+static int run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"layout", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
+	const char *layout_path = NULL;
+	int c;
+	(void)cli;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'l')
+			layout_path = optarg;
+		else
+			return cli_usage(&cmd_inspect, NULL);
+	}
+	if (optind != argc - 1)
+		return cli_usage(&cmd_inspect, "expected exactly one FILE");
+	const char *path = argv[optind];
+
+	struct file_bytes fb;
+	struct diag d;
+	diag_clear(&d);
+	if (file_bytes_read(path, &fb, &d) != 0) {
+		cli_print_diag(&d);
+		return EXIT_REJECTED;
+	}
+	struct bank_file_format fmt;
+	struct layout *own = NULL;
+	if (bank_file_detect(path, fb.data, fb.len, layout_path, &fmt, &own, &d) != 0) {
+		cli_print_diag(&d);
+		file_bytes_release(&fb);
+		return EXIT_REJECTED;
+	}
+
+	/* First the parser's verdict, collected; then the listing. */
+	struct collected marks = {0};
+	struct cnab_file_info info;
+	struct diag err;
+	diag_clear(&err);
+	memset(&info, 0, sizeof info);
+	int prc = bank_file_parse(&fmt, path, fb.data, fb.len, &info, NULL, NULL, collect, &marks, &err);
+	if (prc != 0)
+		collect(&marks, &err);
+
+	int reclen = layout_length(fmt.layout);
+	printf("%s: %s, layout %s", path, fmt.family, layout_name(fmt.layout));
+	if (layout_manual(fmt.layout)[0])
+		printf(" (%s)", layout_manual(fmt.layout));
+	printf("\n");
+
+	unsigned char *rec = malloc((size_t)reclen + 1);
+	if (!rec) {
+		file_bytes_release(&fb);
+		layout_free(own);
+		free(marks.d);
+		return EXIT_SYSTEM;
+	}
+	const unsigned char *p = fb.data, *end = fb.data + fb.len;
+	if (end - p >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		p += 3;
+	long line = 0;
+	while (p < end) {
+		const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+		const unsigned char *stop = nl ? nl : end;
+		size_t n = (size_t)(stop - p);
+		line++;
+		if (n && p[n - 1] == '\r')
+			n--;
+		size_t used = n > (size_t)reclen ? (size_t)reclen : n;
+		memset(rec, ' ', (size_t)reclen);
+		memcpy(rec, p, used);
+		const struct layout_record *lr = n ? layout_match(fmt.layout, rec) : NULL;
+		if (n == 0 || (n == 1 && p[0] == 0x1A))
+			printf("line %ld: (blank)\n", line);
+		else
+			printf("line %ld: %s, %zu characters\n", line, lr ? layout_record_name(lr) : "(unknown record)", n);
+		if (lr)
+			for (size_t i = 0; i < layout_field_count(lr); i++)
+				print_field(fmt.layout, layout_field_at(lr, i), rec, line, info.generated);
+		print_marks(&marks, line);
+		p = nl ? nl + 1 : end;
+	}
+	print_marks(&marks, 0);
+	long errors = 0, warnings = 0;
+	for (size_t i = 0; i < marks.n; i++) {
+		if (marks.d[i].severity == DIAG_ERROR)
+			errors++;
+		else
+			warnings++;
+	}
+	printf("%s: %ld record%s, %ld title%s; %ld error%s, %ld warning%s: %s\n", path, line, line == 1 ? "" : "s",
+	       info.titles, info.titles == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
+	       warnings == 1 ? "" : "s", prc == 0 ? "concilia would import it" : "concilia would refuse it");
+	free(rec);
+	free(marks.d);
+	layout_free(own);
+	file_bytes_release(&fb);
+	return prc == 0 ? EXIT_CLEAN : EXIT_REJECTED;
+}
+
+const struct command cmd_inspect = {
+	.name = "inspect",
+	.usage = "[--layout FILE] FILE",
+	.summary = "print a bank file record by record, decoded, with each problem marked (no database)",
+	.run = run,
+};

@@ -1,0 +1,81 @@
+/* Format detection for bank return files. */
+#include "config.h"
+
+#include <string.h>
+
+#include "codec/bank_file.h"
+
+/* Length of the first record (after a UTF-8 BOM, without CR/LF). */
+static size_t first_record_length(const unsigned char *p, size_t n, const unsigned char **start)
+{
+	size_t i = 0;
+	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		i = 3;
+	*start = p + i;
+	size_t s = i;
+	while (i < n && p[i] != '\n' && p[i] != '\r')
+		i++;
+	return i - s;
+}
+
+static int digits3(const unsigned char *p, size_t avail)
+{
+	if (avail < 3)
+		return 0;
+	int v = 0;
+	for (int i = 0; i < 3; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+int bank_file_detect(const char *filename, const unsigned char *buf, size_t len, const char *layout_path,
+		     struct bank_file_format *fmt, struct layout **owned, struct diag *err)
+{
+	const unsigned char *rec;
+	size_t reclen = first_record_length(buf, len, &rec);
+	memset(fmt, 0, sizeof *fmt);
+	*owned = NULL;
+
+	if (layout_path) {
+		*owned = layout_load_file(layout_path, err);
+		if (!*owned)
+			return -1;
+		fmt->layout = *owned;
+		fmt->family = layout_family(*owned);
+	} else if (reclen >= 390 && reclen <= 450) {
+		fmt->family = "cnab400";
+	} else {
+		/* 240, a damaged 240, or something else: the CNAB 240 reader
+		 * gives the precise diagnostic (UTF-16, empty file ...). */
+		fmt->family = "cnab240";
+	}
+	if (strcmp(fmt->family, "cnab240") == 0)
+		fmt->bank = digits3(rec, reclen);
+	else if (strcmp(fmt->family, "cnab400") == 0)
+		fmt->bank = reclen >= 79 ? digits3(rec + 76, 3) : 0;
+
+	if (strcmp(fmt->family, "cnab240") != 0) {
+		layout_free(*owned);
+		*owned = NULL;
+		return diag_set(err, DIAG_ERROR, filename, 1, 1, NULL,
+				"this looks like a %s file (first record has %zu characters); this version of "
+				"concilia reads CNAB 240 returns only",
+				strcmp(fmt->family, "cnab400") == 0 ? "CNAB 400" : fmt->family, reclen);
+	}
+	if (!fmt->layout) {
+		fmt->layout = layout_builtin_for_bank(fmt->family, fmt->bank, err);
+		if (!fmt->layout)
+			return -1;
+	}
+	return 0;
+}
+
+int bank_file_parse(const struct bank_file_format *fmt, const char *filename, const unsigned char *buf,
+		    size_t len, struct cnab_file_info *info, cnab_event_fn on_event, void *ctx, diag_sink warn,
+		    void *wctx, struct diag *err)
+{
+	return cnab240_parse(fmt->layout, filename, buf, len, info, on_event, ctx, warn, wctx, err);
+}

@@ -1,0 +1,28 @@
+/* Which reader and layout a bank file needs, decided from its content
+ * (record length, bank code), or forced with a layout file (--layout). */
+#ifndef CONCILIA_BANK_FILE_H
+#define CONCILIA_BANK_FILE_H
+
+#include <stddef.h>
+#include "codec/cnab240.h"
+#include "codec/layout.h"
+#include "core/diag.h"
+
+struct bank_file_format {
+	const char *family;          /* "cnab240", "cnab400" */
+	const struct layout *layout; /* built-in, or *owned */
+	int bank;                    /* from the header, 0 when unreadable */
+};
+
+/* Detects the format. layout_path (may be NULL) loads a layout at run time
+ * instead of a built-in one; it is returned in *owned (free with
+ * layout_free; NULL when a built-in is used). Returns 0, or -1 with err. */
+int bank_file_detect(const char *filename, const unsigned char *buf, size_t len, const char *layout_path,
+		     struct bank_file_format *fmt, struct layout **owned, struct diag *err);
+
+/* Runs the reader of fmt's family (same contract as cnab240_parse). */
+int bank_file_parse(const struct bank_file_format *fmt, const char *filename, const unsigned char *buf,
+		    size_t len, struct cnab_file_info *info, cnab_event_fn on_event, void *ctx, diag_sink warn,
+		    void *wctx, struct diag *err);
+
+#endif
