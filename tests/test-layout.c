@@ -385,6 +385,55 @@ static void test_inherits(void **state)
 	layout_free(parent);
 }
 
+/* `occurrences reset`: a bank with its own movement-code table starts from
+ * an empty one, so FEBRABAN meanings never leak into it. */
+static void test_occurrences_reset(void **state)
+{
+	(void)state;
+	struct layout *parent = parse_ok(base_text);
+	static const char child_text[] = "layout own\n"
+	                                 "inherits base\n"
+	                                 "bank 341\n"
+	                                 "occurrences reset\n"
+	                                 "occurrence 06 liquidation \"Liquidação normal\"\n"
+	                                 "occurrence 10 writeoff \"Baixa por ter sido liquidado\"\n";
+	struct diag err;
+	char buf[512];
+	test_parent = parent;
+	struct layout *child =
+	    layout_parse_with("own.layout", child_text, strlen(child_text), resolve_test, NULL, &err);
+	if (child == NULL)
+		fail_msg("%s", diag_format(&err, buf, sizeof buf));
+	assert_int_equal(layout_occurrence_count(child), 2);
+	assert_null(layout_occurrence(child, "02", 2)); /* inherited, dropped */
+	assert_string_equal(layout_occurrence(child, "06", 2)->text, "Liquidação normal");
+	assert_int_equal(layout_occurrence(child, "10", 2)->kind, EVENT_WRITEOFF);
+	/* the parent keeps its table */
+	assert_int_equal(layout_occurrence_count(parent), 2);
+	assert_non_null(layout_occurrence(parent, "02", 2));
+	layout_free(child);
+
+	/* misuse: after an occurrence line, twice, a wrong word */
+	static const struct bad_case bad[] = {
+	    {"layout own\ninherits base\noccurrence 07 other \"x\"\noccurrences reset\n", "own.layout:4:1:",
+	     "must come before the layout's own `occurrence` lines"},
+	    {"layout own\ninherits base\noccurrences reset\noccurrences reset\n", "own.layout:4:1:",
+	     "given twice"},
+	    {"layout own\ninherits base\noccurrences clear\n", "own.layout:3:13:", "expected `reset`"},
+	    {"layout own\ninherits base\noccurrences\n", "own.layout:3:", "missing argument"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct layout *l = layout_parse_with("own.layout", bad[i].text, strlen(bad[i].text), resolve_test,
+		                                     NULL, &err);
+		if (l != NULL)
+			fail_msg("case %zu parsed", i);
+		diag_format(&err, buf, sizeof buf);
+		if (strstr(buf, bad[i].where) != buf || strstr(buf, bad[i].msg) == NULL)
+			fail_msg("case %zu: got \"%s\", want %s ... %s", i, buf, bad[i].where, bad[i].msg);
+	}
+	layout_free(parent);
+}
+
 static const struct layout *resolve_chain(void *ctx, const char *name)
 {
 	const struct layout *const *ls = ctx;
@@ -677,6 +726,7 @@ int main(void)
 	    cmocka_unit_test(test_syntax_ok_forms),
 	    cmocka_unit_test(test_match_specific_first),
 	    cmocka_unit_test(test_inherits),
+	    cmocka_unit_test(test_occurrences_reset),
 	    cmocka_unit_test(test_inherits_chain_and_builtin),
 	    cmocka_unit_test(test_read_fields),
 	    cmocka_unit_test(test_digit_widths),

@@ -14,6 +14,7 @@
 
 struct import_ctx {
 	struct ledger *lg;
+	int forced_bank; /* --layout of one bank: its events belong to that bank */
 	int64_t import_id;
 	long events, payments, duplicates;
 };
@@ -22,6 +23,14 @@ static int on_event(void *ctx, const struct bank_event *ev, struct diag *d)
 {
 	struct import_ctx *ic = ctx;
 	bool inserted;
+	struct bank_event copy;
+	if (ic->forced_bank && ev->bank != ic->forced_bank) {
+		/* Unicred files carry 001 or 748 in their header: the layout the
+		 * user chose says whose titles these are. */
+		copy = *ev;
+		copy.bank = ic->forced_bank;
+		ev = &copy;
+	}
 	if (ledger_event_add(ic->lg, ic->import_id, ev, &inserted, d))
 		return -1;
 	if (inserted) {
@@ -94,6 +103,7 @@ static int hold_file(struct cli *cli, struct ledger *lg, const char *path, const
 	if (!dry_run) {
 		if (ledger_begin(lg, d) || ledger_import_add(lg, sha, path, fb->data, fb->len, &h, &id, d) ||
 		    ledger_import_finish(lg, id, &h, 0, 0, d) || ledger_import_hold(lg, id, reason, d) ||
+		    ledger_import_keep_bytes(lg, id, sha, fb->data, fb->len, d) ||
 		    ledger_journal(lg, "import.held", path, reason, d) || ledger_commit(lg, d)) {
 			ledger_rollback(lg);
 			return EXIT_SYSTEM;
@@ -146,7 +156,7 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 		return EXIT_REJECTED;
 	}
 
-	struct import_ctx ic = {.lg = lg};
+	struct import_ctx ic = {.lg = lg, .forced_bank = opt->layout_path ? layout_single_bank(fmt.layout) : 0};
 	struct warn_ctx wc = {.cli = cli, .strict = opt->strict};
 	int64_t conflict = 0;
 	long max_nsa = 0;
@@ -172,6 +182,12 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 			 wc.count == 1 ? "" : "s");
 		rc = EXIT_REJECTED;
 	} else {
+		if (ic.forced_bank && info.bank != ic.forced_bank) {
+			if (!cli->quiet)
+				fprintf(stderr, "%s: note: header says bank %03d; read as bank %03d (layout %s)\n", path,
+					info.bank, ic.forced_bank, layout_name(fmt.layout));
+			info.bank = ic.forced_bank;
+		}
 		h.layout = info.layout_name;
 		h.bank = info.bank;
 		h.agreement = info.agreement;
@@ -182,7 +198,8 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 		snprintf(detail, sizeof detail, "sha256 %s; bank %03d; NSA %ld; %ld events, %ld duplicates", sha,
 			 info.bank, info.nsa, ic.events, ic.duplicates);
 		if (ledger_import_finish(lg, ic.import_id, &h, ic.events, ic.duplicates, &d) ||
-		    ledger_journal(lg, "import", path, detail, &d))
+		    ledger_journal(lg, "import", path, detail, &d) ||
+		    (!opt->dry_run && ledger_import_keep_bytes(lg, ic.import_id, sha, fb.data, fb.len, &d)))
 			rc = EXIT_SYSTEM;
 		else if (opt->dry_run)
 			ledger_rollback(lg);
@@ -198,10 +215,11 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 	} else if (!cli->quiet) {
 		char gen[16];
 		date_format_iso(info.generated, gen, sizeof gen);
-		printf("%s: %s%ld titles, %ld new events (%ld payments), %ld already known; bank %03d, "
+		printf("%s: %s%ld title%s, %ld new event%s (%ld payment%s), %ld already known; bank %03d, "
 		       "NSA %ld, generated %s\n",
-		       path, opt->dry_run ? "[dry run, nothing saved] " : "", info.titles, ic.events, ic.payments,
-		       ic.duplicates, info.bank, info.nsa, gen[0] ? gen : "-");
+		       path, opt->dry_run ? "[dry run, nothing saved] " : "", info.titles, info.titles == 1 ? "" : "s",
+		       ic.events, ic.events == 1 ? "" : "s", ic.payments, ic.payments == 1 ? "" : "s", ic.duplicates,
+		       info.bank, info.nsa, gen[0] ? gen : "-");
 	}
 	layout_free(own);
 	file_bytes_release(&fb);
@@ -245,6 +263,6 @@ static int run(struct cli *cli, int argc, char **argv)
 const struct command cmd_import = {
 	.name = "import",
 	.usage = "[--dry-run] [--strict] [--layout FILE] FILE...",
-	.summary = "import bank return files (CNAB 240 cobrança retorno)",
+	.summary = "import bank return files (CNAB 240 and CNAB 400 cobrança retorno)",
 	.run = run,
 };

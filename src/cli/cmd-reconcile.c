@@ -43,7 +43,7 @@ static int run(struct cli *cli, int argc, char **argv)
 		return EXIT_SYSTEM;
 	}
 	if (!cli->quiet) {
-		printf("reconciled %ld new payment%s\n", sum.events, sum.events == 1 ? "" : "s");
+		printf("reconciled %ld new bank event%s\n", sum.events, sum.events == 1 ? "" : "s");
 		for (int i = 0; i < OUTCOME_COUNT; i++) {
 			char amount[40];
 			if (!sum.count[i])
@@ -61,6 +61,6 @@ static int run(struct cli *cli, int argc, char **argv)
 const struct command cmd_reconcile = {
 	.name = "reconcile",
 	.usage = "[--interest-from due|business-day]",
-	.summary = "match imported payments to receivables and classify each one",
+	.summary = "match imported payments and bank events to receivables and classify each one",
 	.run = run,
 };

@@ -14,9 +14,10 @@ struct bank_file_format {
 	int bank;                    /* from the header, 0 when unreadable */
 };
 
-/* Detects the format. layout_path (may be NULL) loads a layout at run time
- * instead of a built-in one; it is returned in *owned (free with
- * layout_free; NULL when a built-in is used). Returns 0, or -1 with err. */
+/* Detects the format. layout_path (may be NULL) forces a layout: the name
+ * of a built-in one ("cnab400-unicred"), or a layout file loaded at run
+ * time, returned in *owned (free with layout_free; NULL when a built-in is
+ * used). Returns 0, or -1 with err. */
 int bank_file_detect(const char *filename, const unsigned char *buf, size_t len, const char *layout_path,
 		     struct bank_file_format *fmt, struct layout **owned, struct diag *err);
 

@@ -540,7 +540,12 @@ static int on_file_header(struct reader *r, const unsigned char *rec)
 		     b->fh_remret->start, char_at(rec, b->fh_remret->start));
 	layout_read_text(b->fh_nome_banco, rec, info->bank_name, sizeof info->bank_name);
 	layout_read_text(b->fh_empresa, rec, info->company_name, sizeof info->company_name);
-	layout_read_raw(b->fh_insc, rec, info->company_document, sizeof info->company_document);
+	/* A 15-position inscription (Santander 18-32) is zero-filled on the
+	 * left: keep the rightmost digits, a CNPJ has 14. */
+	size_t insc_len = layout_read_raw(b->fh_insc, rec, tmp, sizeof tmp), insc_skip = 0;
+	while (insc_len - insc_skip >= sizeof info->company_document && tmp[insc_skip] == '0')
+		insc_skip++;
+	copy_str(info->company_document, sizeof info->company_document, tmp + insc_skip);
 	layout_read_raw(b->fh_convenio, rec, info->agreement, sizeof info->agreement);
 	layout_read_raw(b->fh_agencia, rec, tmp, sizeof tmp);
 	snprintf(info->agency, sizeof info->agency, "%.5s", tmp);

@@ -51,6 +51,7 @@ struct layout {
 	char manual[MAX_MANUAL];
 	int length;
 	int lote_details;
+	int paid_net; /* `paid-amount net-of-tariff` */
 	int bank_any;
 	int banks[MAX_BANKS];
 	int nbanks;
@@ -130,8 +131,11 @@ struct parser {
 	int seen_family;
 	int seen_length;
 	int seen_lote_count;
+	int seen_paid_amount;
 	int seen_manual;
 	int seen_inherits;
+	int seen_occ_reset;
+	int seen_occurrence; /* an `occurrence` line in this file: too late for a reset */
 	struct layout_record *cur; /* the record fields are added to */
 	size_t cur_index;
 };
@@ -363,6 +367,7 @@ static int layout_copy_from(struct layout *l, const struct layout *parent)
 		snprintf(l->manual, sizeof l->manual, "%s", parent->manual);
 	l->length = parent->length;
 	l->lote_details = parent->lote_details;
+	l->paid_net = parent->paid_net;
 	if (parent->nrecords) {
 		l->records = calloc(parent->nrecords, sizeof *l->records);
 		if (l->records == NULL)
@@ -683,11 +688,32 @@ static int dir_occurrence(struct parser *p, const struct line_tokens *lt)
 		l->nocc++;
 	}
 	struct layout_occurrence *o = &l->occ[i];
+	p->seen_occurrence = 1;
 	memset(o, 0, sizeof *o);
 	memcpy(o->code, ct->s, ct->len);
 	o->kind = kind;
 	memcpy(o->text, dt->s, dt->len);
 	l->occ_local[i] = p->line;
+	return 0;
+}
+
+/* `occurrences reset`: a bank whose movement-code table is its own (not
+ * FEBRABAN's with additions) drops the inherited table, so that a code the
+ * bank never defined is reported as unknown instead of with the meaning
+ * FEBRABAN gives it (Itaú 17 is a rejection, FEBRABAN 17 a payment). */
+static int dir_occurrences(struct parser *p, const struct line_tokens *lt)
+{
+	if (need_args(p, lt, 2, 2, "occurrences reset") != 0)
+		return -1;
+	if (!tok_is(&lt->tok[1], "reset"))
+		return perr(p, lt->tok[1].col, "expected `reset` after `occurrences`");
+	if (p->seen_occ_reset)
+		return perr(p, lt->tok[0].col, "`occurrences reset` given twice");
+	if (p->seen_occurrence)
+		return perr(p, lt->tok[0].col,
+		            "`occurrences reset` must come before the layout's own `occurrence` lines");
+	p->seen_occ_reset = 1;
+	p->l->nocc = 0;
 	return 0;
 }
 
@@ -776,6 +802,22 @@ static int directive(struct parser *p, const struct line_tokens *lt)
 			return perr(p, lt->tok[1].col, "expected `all` or `details`");
 		return 0;
 	}
+	if (tok_is(d, "paid-amount")) {
+		if (need_args(p, lt, 2, 2, "paid-amount gross|net-of-tariff") != 0)
+			return -1;
+		if (p->seen_paid_amount)
+			return perr(p, d->col, "`paid-amount` given twice");
+		p->seen_paid_amount = 1;
+		if (tok_is(&lt->tok[1], "gross"))
+			l->paid_net = 0;
+		else if (tok_is(&lt->tok[1], "net-of-tariff"))
+			l->paid_net = 1;
+		else
+			return perr(p, lt->tok[1].col, "expected `gross` or `net-of-tariff`");
+		return 0;
+	}
+	if (tok_is(d, "occurrences"))
+		return dir_occurrences(p, lt);
 	if (tok_is(d, "record"))
 		return dir_record(p, lt);
 	if (tok_is(d, "field"))
@@ -784,7 +826,7 @@ static int directive(struct parser *p, const struct line_tokens *lt)
 		return dir_occurrence(p, lt);
 	return perr(p, d->col,
 	            "unknown directive \"%.*s\" (layout, inherits, manual, family, length, bank, "
-	            "lote-count, record, field, occurrence)",
+	            "lote-count, paid-amount, record, field, occurrences, occurrence)",
 	            (int)d->len, d->s);
 }
 
@@ -1087,6 +1129,16 @@ int layout_length(const struct layout *l)
 int layout_lote_counts_details(const struct layout *l)
 {
 	return l->lote_details;
+}
+
+int layout_paid_is_net_of_tariff(const struct layout *l)
+{
+	return l->paid_net;
+}
+
+int layout_single_bank(const struct layout *l)
+{
+	return l->nbanks == 1 && !l->bank_any ? l->banks[0] : 0;
 }
 
 int layout_has_bank(const struct layout *l, int bank, int any_ok)

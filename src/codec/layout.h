@@ -13,9 +13,15 @@
  *   bank       *                         bank codes it is chosen for (`*` = any);
  *                                        not inherited
  *   lote-count all | details             what a lote trailer counts (default all)
+ *   paid-amount gross | net-of-tariff    what the detail's `valor_pago` holds
+ *                                        (default gross; Itaú 400 writes the
+ *                                        amount net of the tarifa there)
  *   record     NAME when 8-8 = "3" and 14-14 = "T"
  *   record     NAME                      (re)opens an inherited record
  *     field    NAME START END TYPE [blank-ok]
+ *   occurrences reset                    drop the inherited occurrence table (a
+ *                                        bank with its own codes); before any
+ *                                        `occurrence` line of the file
  *   occurrence CODE KIND "Descrição"     KIND = event_kind_name() of bank_event.h
  *
  * TYPE: num (digits), alnum (any text, read trimmed), money (digits, two
@@ -126,10 +132,15 @@ const char *layout_manual(const struct layout *l); /* "" when absent */
 const char *layout_family(const struct layout *l);
 const char *layout_parent(const struct layout *l); /* "" when it inherits nothing */
 int layout_length(const struct layout *l);
+/* The bank code when the layout lists exactly one (and not `*`), else 0. */
+int layout_single_bank(const struct layout *l);
 /* 1 when the layout lists this bank (or `*` when any_ok). */
 int layout_has_bank(const struct layout *l, int bank, int any_ok);
 /* 1 when lote trailers count detail records only (`lote-count details`). */
 int layout_lote_counts_details(const struct layout *l);
+/* 1 when `valor_pago` is net of the tarifa (`paid-amount net-of-tariff`):
+ * the gross amount paid is then valor_pago + valor_tarifa. */
+int layout_paid_is_net_of_tariff(const struct layout *l);
 
 /* ---- records and fields (resolve once, then use the pointers per record) */
 size_t layout_record_count(const struct layout *l);

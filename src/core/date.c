@@ -236,8 +236,17 @@ size_t date_format_iso(cdate d, char *buf, size_t n)
 	if (d == CDATE_NONE)
 		return put_whole("", 0, buf, n);
 	date_to_ymd(d, &y, &m, &dd);
-	int k = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", y, m, dd);
-	return put_whole(tmp, (size_t)k, buf, n);
+	/* Written digit by digit: the ledger formats several dates per event,
+	 * a million events per import. */
+	if (y < 1 || y > 9999) {
+		int k = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", y, m, dd);
+		return put_whole(tmp, (size_t)k, buf, n);
+	}
+	tmp[0] = (char)('0' + y / 1000), tmp[1] = (char)('0' + y / 100 % 10);
+	tmp[2] = (char)('0' + y / 10 % 10), tmp[3] = (char)('0' + y % 10), tmp[4] = '-';
+	tmp[5] = (char)('0' + m / 10), tmp[6] = (char)('0' + m % 10), tmp[7] = '-';
+	tmp[8] = (char)('0' + dd / 10), tmp[9] = (char)('0' + dd % 10), tmp[10] = '\0';
+	return put_whole(tmp, 10, buf, n);
 }
 
 size_t date_format_br(cdate d, char *buf, size_t n)

@@ -15,7 +15,7 @@
 struct ledger;
 
 /* Schema version written to PRAGMA user_version; migrations run on open. */
-#define LEDGER_SCHEMA_VERSION 2
+#define LEDGER_SCHEMA_VERSION 4
 
 /* Opens the ledger at path. With create, a missing file is created and the
  * schema installed (running it on an existing ledger is harmless); without,
@@ -87,7 +87,8 @@ struct ledger_import_header {
 	long records;
 };
 
-/* Records the file (bytes kept in the ledger forever) and returns its id.
+/* Records the file and returns its id. Its bytes are kept by
+ * ledger_import_keep_bytes once the file is accepted.
  * Must run inside a transaction. The header may be filled in later by
  * ledger_import_finish, once the parser has read it. */
 int ledger_import_add(struct ledger *lg, const char *sha256, const char *filename,
@@ -98,6 +99,17 @@ int ledger_import_add(struct ledger *lg, const char *sha256, const char *filenam
  * already in the ledger (re-sent line: DUPLICATE_EVENT, counted, skipped). */
 int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
 		     bool *inserted, struct diag *d);
+
+/* Writes bytes to PATH.files/<first two hex>/<sha256> (temporary file,
+ * fsync, rename; nothing to do when it is already there) and returns the
+ * path relative to the ledger's folder in rel (>= 100 bytes). */
+int ledger_store_file(struct ledger *lg, const char *sha256, const unsigned char *bytes, size_t len,
+		      char *rel, size_t n, struct diag *d);
+
+/* Keeps the accepted file's bytes forever (ledger_store_file) and records
+ * where; call inside the import's transaction, before the commit. */
+int ledger_import_keep_bytes(struct ledger *lg, int64_t import_id, const char *sha256,
+			     const unsigned char *bytes, size_t len, struct diag *d);
 
 /* File sequence (NSA) per bank and convênio, among files already in the
  * ledger: *conflict = the import with this same NSA (0 when none), *max_nsa
@@ -121,9 +133,10 @@ struct ledger_event {
 	struct bank_event ev;
 };
 
-/* Calls fn for every payment event that has no outcome yet, in import and
- * line order, in batches (the callback may write outcomes). fn returns 0 to
- * go on, non-zero to stop (that value is returned). */
+/* Calls fn for every event that needs reconciling (payments, rejections,
+ * write-offs, protests, tariffs, unknown codes) and has no outcome yet, in
+ * import and line order, in batches (the callback may write outcomes). fn
+ * returns 0 to go on, non-zero to stop (that value is returned). */
 int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_event *e),
 			    void *ctx, struct diag *d);
 
@@ -140,6 +153,14 @@ struct ledger_outcome {
 	const char *detail;      /* human explanation */
 	int64_t run_id;
 };
+
+/* The bank-side state of a receivable: "" (none), "registration_rejected",
+ * "written_off" or "protested" (latest event wins). out >= 32 bytes. */
+int ledger_receivable_bank_state(struct ledger *lg, int64_t rowid, char *out, size_t n, struct diag *d);
+
+/* Appends a bank-side state change caused by an event. */
+int ledger_receivable_state_add(struct ledger *lg, int64_t rowid, const char *state, int64_t event_id,
+				struct diag *d);
 
 int ledger_run_start(struct ledger *lg, int64_t *run_id, struct diag *d);
 int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct diag *d);
@@ -172,6 +193,7 @@ struct ledger_totals {
 	int64_t face_open_cents;   /* open receivables' face value minus what was applied */
 	long imports, events, payment_events, pending_events;
 	long held_imports;
+	int64_t tariff_cents; /* bank fees reported in the imported files */
 };
 int ledger_totals(struct ledger *lg, struct ledger_totals *t, struct diag *d);
 

@@ -105,7 +105,7 @@ int ledger_import_add(struct ledger *lg, const char *sha256, const char *filenam
 	if (sqlite3_prepare_v2(lg->db,
 			       "INSERT INTO import(sha256, filename, format, layout, bank, agreement, nsa,"
 			       " generated, records, size, content, imported_at, actor)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       " VALUES (?,?,?,?,?,?,?,?,?,?,X'',?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "recording the file");
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
@@ -118,9 +118,9 @@ int ledger_import_add(struct ledger *lg, const char *sha256, const char *filenam
 	ledger_bind_date(st, 8, h->generated);
 	sqlite3_bind_int64(st, 9, h->records);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)len);
-	sqlite3_bind_blob64(st, 11, len ? bytes : (const void *)"", len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, lg->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, lg->actor, -1, SQLITE_STATIC);
+	(void)bytes;
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -264,5 +264,23 @@ int ledger_import_hold(struct ledger *lg, int64_t import_id, const char *reason,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "holding a file");
+	return 0;
+}
+
+int ledger_import_keep_bytes(struct ledger *lg, int64_t import_id, const char *sha256,
+			     const unsigned char *bytes, size_t len, struct diag *d)
+{
+	char rel[128];
+	sqlite3_stmt *st;
+	if (ledger_store_file(lg, sha256, bytes, len, rel, sizeof rel, d))
+		return -1;
+	if (sqlite3_prepare_v2(lg->db, "UPDATE import SET stored = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "recording where the file is kept");
+	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, import_id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "recording where the file is kept");
 	return 0;
 }

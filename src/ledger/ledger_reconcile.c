@@ -70,7 +70,8 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
 	if (sqlite3_prepare_v2(lg->db,
 			       "SELECT " EVENT_COLUMNS " FROM event e JOIN import i ON i.id = e.import_id"
-			       " WHERE e.is_payment = 1 AND e.id > ?"
+			       " WHERE e.kind IN ('liquidation', 'liquidation_after_writeoff', 'entry_rejected',"
+			       " 'writeoff', 'protest', 'tariff', 'unknown') AND e.id > ?"
 			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id)"
 			       " ORDER BY e.id LIMIT ?",
 			       -1, &st, NULL) != SQLITE_OK) {
@@ -98,6 +99,45 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 	sqlite3_finalize(st);
 	free(batch);
 	return rc;
+}
+
+int ledger_receivable_bank_state(struct ledger *lg, int64_t rowid, char *out, size_t n, struct diag *d)
+{
+	sqlite3_stmt *st;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT state FROM receivable_state WHERE receivable_id = ? ORDER BY id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading a receivable's bank state");
+	sqlite3_bind_int64(st, 1, rowid);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ledger_column_copy(st, 0, out, n);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "reading a receivable's bank state");
+	return 0;
+}
+
+int ledger_receivable_state_add(struct ledger *lg, int64_t rowid, const char *state, int64_t event_id,
+				struct diag *d)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	ledger_now(now, sizeof now);
+	if (sqlite3_prepare_v2(lg->db,
+			       "INSERT INTO receivable_state(receivable_id, state, event_id, at) VALUES (?,?,?,?)", -1,
+			       &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "recording a receivable's bank state");
+	sqlite3_bind_int64(st, 1, rowid);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, event_id);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "recording a receivable's bank state");
+	return 0;
 }
 
 int ledger_run_start(struct ledger *lg, int64_t *run_id, struct diag *d)
@@ -131,7 +171,7 @@ int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct dia
 		return ledger_sql_error(lg, d, "finishing a reconciliation run");
 	char subject[32], detail[64];
 	snprintf(subject, sizeof subject, "run %lld", (long long)run_id);
-	snprintf(detail, sizeof detail, "%ld payment events reconciled", events);
+	snprintf(detail, sizeof detail, "%ld bank events reconciled", events);
 	return ledger_journal(lg, "reconcile.run", subject, detail, d);
 }
 

@@ -66,8 +66,8 @@ static int scalar(struct ledger *lg, const char *sql, int64_t *out, struct diag 
 
 int ledger_totals(struct ledger *lg, struct ledger_totals *t, struct diag *d)
 {
-	int64_t v[10];
-	static const char *const sql[10] = {
+	int64_t v[11];
+	static const char *const sql[11] = {
 		"SELECT COUNT(*) FROM receivable",
 		"SELECT COUNT(*) FROM receivable r WHERE status = 'open' AND NOT EXISTS"
 		" (SELECT 1 FROM allocation a WHERE a.receivable_id = r.id AND a.settles = 1)",
@@ -79,11 +79,13 @@ int ledger_totals(struct ledger *lg, struct ledger_totals *t, struct diag *d)
 		"SELECT COUNT(*) FROM import WHERE status = 'imported'",
 		"SELECT COUNT(*) FROM event",
 		"SELECT COUNT(*) FROM event WHERE is_payment = 1",
-		"SELECT COUNT(*) FROM event e WHERE is_payment = 1 AND NOT EXISTS"
+		"SELECT COUNT(*) FROM event e WHERE kind IN ('liquidation', 'liquidation_after_writeoff',"
+		" 'entry_rejected', 'writeoff', 'protest', 'tariff', 'unknown') AND NOT EXISTS"
 		" (SELECT 1 FROM outcome o WHERE o.event_id = e.id)",
 		"SELECT COUNT(*) FROM import WHERE status = 'held'",
+		"SELECT COALESCE(SUM(tariff_cents), 0) FROM event",
 	};
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < 11; i++)
 		if (scalar(lg, sql[i], &v[i], d))
 			return -1;
 	memset(t, 0, sizeof *t);
@@ -97,5 +99,6 @@ int ledger_totals(struct ledger *lg, struct ledger_totals *t, struct diag *d)
 	t->payment_events = (long)v[7];
 	t->pending_events = (long)v[8];
 	t->held_imports = (long)v[9];
+	t->tariff_cents = v[10];
 	return 0;
 }

@@ -124,6 +124,27 @@ const char *const ledger_migrations[] = {
 	"  CHECK (status IN ('imported','held'));"
 	"ALTER TABLE import ADD COLUMN hold_reason TEXT;"
 	"CREATE INDEX import_by_sequence ON import(bank, agreement, nsa);",
+
+	/* 3: what the bank says happened to a receivable besides payments
+	 * (registration rejected, written off, protested); append-only, the
+	 * latest row is the current bank-side state. */
+	"CREATE TABLE receivable_state ("
+	"  id INTEGER PRIMARY KEY,"
+	"  receivable_id INTEGER NOT NULL REFERENCES receivable(id),"
+	"  state TEXT NOT NULL CHECK (state IN ('registration_rejected','written_off','protested')),"
+	"  event_id INTEGER REFERENCES event(id),"
+	"  at TEXT NOT NULL"
+	");"
+	"CREATE INDEX receivable_state_by_receivable ON receivable_state(receivable_id);"
+	"CREATE TRIGGER receivable_state_no_update BEFORE UPDATE ON receivable_state"
+	" BEGIN SELECT RAISE(ABORT, 'receivable states are append-only'); END;"
+	"CREATE TRIGGER receivable_state_no_delete BEFORE DELETE ON receivable_state"
+	" BEGIN SELECT RAISE(ABORT, 'receivable states are append-only'); END;",
+
+	/* 4: the original bytes of each file move to a content-addressed store
+	 * beside the ledger (PATH.files/ab/abcdef...): a 200 MB return no longer
+	 * goes through SQLite's WAL twice. `content` stays empty for new rows. */
+	"ALTER TABLE import ADD COLUMN stored TEXT;",
 };
 
 const int ledger_migration_count = (int)(sizeof ledger_migrations / sizeof ledger_migrations[0]);

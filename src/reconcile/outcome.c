@@ -18,7 +18,12 @@ static const struct {
 	[OUTCOME_OVERPAID] = {"OVERPAID", "Pago a maior (crédito do pagador)", true},
 	[OUTCOME_DUPLICATE_PAYMENT] = {"DUPLICATE_PAYMENT", "Pagamento em duplicidade", true},
 	[OUTCOME_UNKNOWN_REFERENCE] = {"UNKNOWN_REFERENCE", "Nosso número desconhecido", true},
-	[OUTCOME_PAID_CLOSED_RECEIVABLE] = {"PAID_CLOSED_RECEIVABLE", "Pago após cancelamento", true},
+	[OUTCOME_PAID_CLOSED_RECEIVABLE] = {"PAID_CLOSED_RECEIVABLE", "Pago após cancelamento ou baixa", true},
+	[OUTCOME_REGISTRATION_REJECTED] = {"REGISTRATION_REJECTED", "Registro do boleto rejeitado", true},
+	[OUTCOME_FEE_ONLY] = {"FEE_ONLY", "Tarifa bancária (despesa)", false},
+	[OUTCOME_BANK_WRITEOFF] = {"BANK_WRITEOFF", "Baixa pelo banco (sem pagamento)", false},
+	[OUTCOME_BANK_PROTEST] = {"BANK_PROTEST", "Protesto", false},
+	[OUTCOME_UNKNOWN_OCCURRENCE] = {"UNKNOWN_OCCURRENCE", "Código de ocorrência desconhecido", true},
 };
 
 const char *outcome_name(enum outcome_category c)
@@ -61,7 +66,8 @@ void outcome_decide(const struct outcome_input *in, struct outcome_decision *out
 		out->category = OUTCOME_PAID_CLOSED_RECEIVABLE;
 		out->excess_cents = in->paid_cents;
 		snprintf(out->detail, sizeof out->detail,
-			 "receivable was cancelled; %s received must be refunded or re-applied", paid);
+			 "receivable was %s; %s received must be refunded or re-applied",
+			 in->closed_state ? in->closed_state : "cancelled", paid);
 		return;
 	}
 	if (in->receivable_settled || in->expected.total_cents - in->already_allocated <= 0) {

@@ -17,6 +17,12 @@ enum outcome_category {
 	OUTCOME_DUPLICATE_PAYMENT,
 	OUTCOME_UNKNOWN_REFERENCE,
 	OUTCOME_PAID_CLOSED_RECEIVABLE,
+	/* Bank events that are not payments but change what we know. */
+	OUTCOME_REGISTRATION_REJECTED, /* the bank refused to register the boleto */
+	OUTCOME_FEE_ONLY,              /* a tariff debit: an expense, not a payment */
+	OUTCOME_BANK_WRITEOFF,         /* baixa: the boleto left collection, no money */
+	OUTCOME_BANK_PROTEST,          /* sent to or registered at the notary */
+	OUTCOME_UNKNOWN_OCCURRENCE,    /* a code the bank's table does not list */
 	OUTCOME_COUNT
 };
 
@@ -30,7 +36,9 @@ bool outcome_needs_human(enum outcome_category c);
 struct outcome_input {
 	int64_t paid_cents;
 	bool receivable_found;
-	bool receivable_cancelled;
+	bool receivable_cancelled;     /* closed: cancelled by the ERP, or written off /
+	                                * protested at the bank (closed_state says which) */
+	const char *closed_state;      /* "cancelled", "written off", "protested"; NULL = cancelled */
 	bool receivable_settled;       /* an earlier payment already settled it */
 	int64_t already_allocated;     /* money applied by earlier partial payments */
 	struct expected_amount expected; /* for the payment date (when found) */

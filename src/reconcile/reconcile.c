@@ -24,11 +24,83 @@ static cdate payment_date(const struct ledger_event *e)
 	return e->generated;
 }
 
+/* Events that are not payments: what they say about the receivable is
+ * recorded (its bank-side state), and the event gets its own outcome. */
+static int reconcile_other(struct run_ctx *rc, const struct ledger_event *e)
+{
+	struct ledger_receivable r;
+	enum outcome_category cat;
+	const char *state = NULL;
+	char detail[256];
+	int64_t amount = 0;
+	int found = ledger_receivable_by_ref(rc->lg, e->ev.bank, e->ev.nosso_numero, &r, rc->d);
+	if (found < 0)
+		return -1;
+	switch (e->ev.kind) {
+	case EVENT_ENTRY_REJECTED:
+		cat = OUTCOME_REGISTRATION_REJECTED;
+		state = "registration_rejected";
+		snprintf(detail, sizeof detail, "bank refused to register the boleto (code %s%s%s)",
+			 e->ev.occurrence, e->ev.reasons[0] ? ", reasons " : "", e->ev.reasons);
+		break;
+	case EVENT_WRITEOFF:
+		cat = OUTCOME_BANK_WRITEOFF;
+		state = "written_off";
+		snprintf(detail, sizeof detail, "%s (code %s): the boleto left collection, no money",
+			 e->ev.occurrence_text[0] ? e->ev.occurrence_text : "write-off", e->ev.occurrence);
+		break;
+	case EVENT_PROTEST:
+		cat = OUTCOME_BANK_PROTEST;
+		state = "protested";
+		snprintf(detail, sizeof detail, "%s (code %s)",
+			 e->ev.occurrence_text[0] ? e->ev.occurrence_text : "protest", e->ev.occurrence);
+		break;
+	case EVENT_TARIFF:
+		cat = OUTCOME_FEE_ONLY;
+		amount = e->ev.tariff_cents;
+		snprintf(detail, sizeof detail, "bank fee, booked as an expense (code %s)", e->ev.occurrence);
+		break;
+	default:
+		cat = OUTCOME_UNKNOWN_OCCURRENCE;
+		snprintf(detail, sizeof detail,
+			 "occurrence code %s is not in the occurrence table for bank %03d: ask the bank what it "
+			 "means",
+			 e->ev.occurrence, e->ev.bank);
+		break;
+	}
+	if (!found && cat != OUTCOME_FEE_ONLY && cat != OUTCOME_UNKNOWN_OCCURRENCE) {
+		size_t used = strlen(detail);
+		snprintf(detail + used, sizeof detail - used, "; no receivable has this nosso número");
+	}
+	if (found && state && ledger_receivable_state_add(rc->lg, r.rowid, state, e->rowid, rc->d))
+		return -1;
+	struct ledger_outcome o = {
+		.event_id = e->rowid,
+		.receivable_id = found ? r.rowid : 0,
+		.category = outcome_name(cat),
+		.rule = found ? "R1 nosso_numero" : NULL,
+		.paid_cents = amount,
+		.detail = detail,
+		.run_id = rc->run_id,
+	};
+	if (ledger_outcome_add(rc->lg, &o, rc->d))
+		return -1;
+	rc->sum->events++;
+	rc->sum->count[cat]++;
+	rc->sum->cents[cat] += amount;
+	if (outcome_needs_human(cat))
+		rc->sum->needs_human++;
+	return 0;
+}
+
 static int reconcile_one(void *ctx, const struct ledger_event *e)
 {
 	struct run_ctx *rc = ctx;
+	if (!event_kind_is_payment(e->ev.kind))
+		return reconcile_other(rc, e);
 	struct ledger_receivable r;
 	struct outcome_input in = {.paid_cents = e->ev.paid_cents};
+	char bank_state[32] = "";
 	struct outcome_decision dec;
 	char note[160] = "";
 
@@ -38,6 +110,15 @@ static int reconcile_one(void *ctx, const struct ledger_event *e)
 	in.receivable_found = found == 1;
 	if (found) {
 		in.receivable_cancelled = r.row.status == RECEIVABLE_CANCELLED;
+		if (ledger_receivable_bank_state(rc->lg, r.rowid, bank_state, sizeof bank_state, rc->d))
+			return -1;
+		/* Written off or protested at the bank: money arriving now needs a
+		 * person (reference: PAID_CLOSED_RECEIVABLE). */
+		if (!in.receivable_cancelled && (strcmp(bank_state, "written_off") == 0 ||
+						 strcmp(bank_state, "protested") == 0)) {
+			in.receivable_cancelled = true;
+			in.closed_state = bank_state[0] == 'w' ? "written off at the bank" : "protested";
+		}
 		if (ledger_receivable_allocated(rc->lg, r.rowid, &in.already_allocated, &in.receivable_settled,
 						rc->d))
 			return -1;

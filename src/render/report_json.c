@@ -28,14 +28,14 @@ int report_write_json(const struct report *r, FILE *fp)
 	json_object_set_new(root, "needs_attention", json_integer(r->needs_human));
 	json_object_set_new(
 		root, "totals",
-		json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "receivables", (json_int_t)r->totals.receivables,
+		json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "receivables", (json_int_t)r->totals.receivables,
 			  "receivables_open", (json_int_t)r->totals.receivables_open, "receivables_settled",
 			  (json_int_t)r->totals.receivables_settled, "receivables_cancelled",
 			  (json_int_t)r->totals.receivables_cancelled, "open_cents",
 			  (json_int_t)r->totals.face_open_cents, "imports", (json_int_t)r->totals.imports, "events",
 			  (json_int_t)r->totals.events, "payment_events", (json_int_t)r->totals.payment_events,
 			  "pending_events", (json_int_t)r->totals.pending_events, "held_imports",
-			  (json_int_t)r->totals.held_imports));
+			  (json_int_t)r->totals.held_imports, "tariff_cents", (json_int_t)r->totals.tariff_cents));
 	for (size_t i = 0; i < r->nitems; i++) {
 		const struct report_item *it = &r->items[i];
 		json_t *o = json_object();

@@ -29,7 +29,7 @@ int report_write_text(const struct report *r, FILE *fp)
 	fprintf(fp, "Conciliação bancária — %s\n", r->ledger_path);
 	fprintf(fp, "Gerado em %s\n\n", r->generated_at);
 
-	fprintf(fp, "%-24s %8s %20s  %s\n", "Categoria", "Qtde", "Valor pago", "Descrição");
+	fprintf(fp, "%-24s %8s %20s  %s\n", "Categoria", "Qtde", "Valor", "Descrição");
 	for (int c = 0; c < OUTCOME_COUNT; c++) {
 		money_format_brl(r->cents[c], amount, sizeof amount);
 		fprintf(fp, "%-24s %8ld %20s  %s\n", outcome_name((enum outcome_category)c), r->count[c], amount,
@@ -44,6 +44,10 @@ int report_write_text(const struct report *r, FILE *fp)
 		r->totals.receivables_cancelled, amount);
 	fprintf(fp, "Arquivos importados: %ld; ocorrências: %ld (pagamentos %ld, não conciliados %ld)\n",
 		r->totals.imports, r->totals.events, r->totals.payment_events, r->totals.pending_events);
+	if (r->totals.tariff_cents) {
+		money_format_brl(r->totals.tariff_cents, amount, sizeof amount);
+		fprintf(fp, "Tarifas bancárias informadas nos arquivos: %s\n", amount);
+	}
 	if (r->totals.held_imports)
 		fprintf(fp, "ATENÇÃO: %ld arquivo%s retido%s para revisão (SEQUENCE_CONFLICT)\n", r->totals.held_imports,
 			r->totals.held_imports == 1 ? "" : "s", r->totals.held_imports == 1 ? "" : "s");
@@ -63,6 +67,14 @@ int report_write_text(const struct report *r, FILE *fp)
 		fprintf(fp, "  %-22s ", outcome_name(it->category));
 		if (it->receivable_id)
 			fprintf(fp, "título %s (%s) ", it->receivable_id, it->debtor_name ? it->debtor_name : "");
+		if (it->category >= OUTCOME_REGISTRATION_REJECTED) {
+			/* Not a payment: say what the bank reported. */
+			fprintf(fp, "nosso número %s: %s (%s) [", it->nosso_numero ? it->nosso_numero : "-",
+				outcome_label_pt(it->category), it->detail ? it->detail : "");
+			print_source(fp, it);
+			fputs("]\n", fp);
+			continue;
+		}
 		fprintf(fp, "nosso número %s, pago %s", it->nosso_numero ? it->nosso_numero : "-", paid);
 		if (it->payment_date) {
 			char when[16];
