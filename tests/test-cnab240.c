@@ -600,6 +600,81 @@ static void test_counts(void **state)
 	layout_free(l);
 }
 
+/* Lote trailer 24-29 / 30-46: titles and amount in cobrança simples. Many
+ * banks put portfolio totals there, so a mismatch is only a warning. */
+static void test_simples_totals(void **state)
+{
+	(void)state;
+	static struct cnab f;
+	static struct result res;
+
+	/* The lote's own totals: 2 titles, 150,00 + 99,90. */
+	good_file(&f);
+	putnum(f.rec[6], 24, 29, 2);
+	putnum(f.rec[6], 30, 46, 24990);
+	run_file(&f, "\n", &res);
+	expect_ok(&res, 2);
+	assert_int_equal(res.nwarn, 0);
+
+	/* Portfolio totals: both figures named, at the count's column. */
+	putnum(f.rec[6], 24, 29, 12);
+	putnum(f.rec[6], 30, 46, 123456);
+	run_file(&f, "\n", &res);
+	expect_ok(&res, 2);
+	assert_int_equal(res.nwarn, 1);
+	expect_warning(&res, "t.ret:7:24: warning: lote 0001 trailer says 12 titles in cobrança simples "
+	                     "totalling R$ 1.234,56; the lote has 2 titles totalling R$ 249,90");
+
+	/* Only the amount is off (count not filled in): at the amount's column. */
+	putnum(f.rec[6], 24, 29, 0);
+	putnum(f.rec[6], 30, 46, 24991);
+	run_file(&f, "\n", &res);
+	expect_ok(&res, 2);
+	assert_int_equal(res.nwarn, 1);
+	expect_warning(&res, "t.ret:7:30: warning: lote 0001 trailer says 0 titles in cobrança simples "
+	                     "totalling R$ 249,91; the lote has 2 titles totalling R$ 249,90");
+
+	/* Only the count is off. */
+	putnum(f.rec[6], 24, 29, 3);
+	putnum(f.rec[6], 30, 46, 24990);
+	run_file(&f, "\n", &res);
+	assert_int_equal(res.nwarn, 1);
+	expect_warning(&res, "t.ret:7:24: warning: lote 0001 trailer says 3 titles in cobrança simples "
+	                     "totalling R$ 249,90; the lote has 2 titles");
+
+	/* Blank or garbled totals say nothing: no warning, no error. */
+	put(f.rec[6], 24, "      ");
+	put(f.rec[6], 30, "                 ");
+	run_file(&f, "\n", &res);
+	expect_ok(&res, 2);
+	assert_int_equal(res.nwarn, 0);
+	put(f.rec[6], 24, "00001X");
+	put(f.rec[6], 30, "ABC");
+	run_file(&f, "\n", &res);
+	expect_ok(&res, 2);
+	assert_int_equal(res.nwarn, 0);
+
+	/* Totals are per lote: the second lote counts only its own title. */
+	memset(&f, 0, sizeof f);
+	add_header(&f);
+	add_lote_header(&f, 1);
+	add_title(&f, 1, 1, &title1);
+	add_lote_trailer(&f, 1, 4);
+	putnum(f.rec[4], 24, 29, 1);
+	putnum(f.rec[4], 30, 46, 15000);
+	add_lote_header(&f, 2);
+	add_title(&f, 2, 1, &title2);
+	add_lote_trailer(&f, 2, 4);
+	putnum(f.rec[8], 24, 29, 2);
+	putnum(f.rec[8], 30, 46, 24990);
+	add_trailer(&f, 2, 10);
+	run_file(&f, "\n", &res);
+	expect_ok(&res, 2);
+	assert_int_equal(res.nwarn, 1);
+	expect_warning(&res, "t.ret:9:24: warning: lote 0002 trailer says 2 titles in cobrança simples "
+	                     "totalling R$ 249,90; the lote has 1 titles totalling R$ 99,90");
+}
+
 static void test_file_kind(void **state)
 {
 	(void)state;
@@ -979,6 +1054,7 @@ int main(void)
 	    cmocka_unit_test(test_structure),      cmocka_unit_test(test_t_u_pairing),
 	    cmocka_unit_test(test_t_u_y_grouping), cmocka_unit_test(test_unknown_occurrence),
 	    cmocka_unit_test(test_callback_stops), cmocka_unit_test(test_forced_layout),
+	    cmocka_unit_test(test_simples_totals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

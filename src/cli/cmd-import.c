@@ -15,6 +15,9 @@
 struct import_ctx {
 	struct ledger *lg;
 	int forced_bank; /* --layout of one bank: its events belong to that bank */
+	const struct file_bytes *fb;
+	size_t record_step; /* record length + 1: a lower bound of the bytes per line */
+	size_t dropped;     /* bytes of the input released from memory so far */
 	int64_t import_id;
 	long events, payments, duplicates;
 };
@@ -33,6 +36,15 @@ static int on_event(void *ctx, const struct bank_event *ev, struct diag *d)
 	}
 	if (ledger_event_add(ic->lg, ic->import_id, ev, &inserted, d))
 		return -1;
+	/* Release what the reader has gone past, so that the resident set stays
+	 * flat whatever the file size. The position is a lower bound (lines may
+	 * be longer, with CRLF), and a page dropped too early is only read
+	 * again from the page cache. */
+	size_t passed = (size_t)ev->line_end * ic->record_step;
+	if (passed > ic->dropped + (16u << 20) + (1u << 20)) {
+		file_bytes_drop(ic->fb, ic->dropped, passed - (1u << 20));
+		ic->dropped = passed - (1u << 20);
+	}
 	if (inserted) {
 		ic->events++;
 		if (event_kind_is_payment(ev->kind))
@@ -103,7 +115,7 @@ static int hold_file(struct cli *cli, struct ledger *lg, const char *path, const
 	if (!dry_run) {
 		if (ledger_begin(lg, d) || ledger_import_add(lg, sha, path, fb->data, fb->len, &h, &id, d) ||
 		    ledger_import_finish(lg, id, &h, 0, 0, d) || ledger_import_hold(lg, id, reason, d) ||
-		    ledger_import_keep_bytes(lg, id, sha, fb->data, fb->len, d) ||
+		    ledger_import_keep_bytes(lg, id, sha, fb, d) ||
 		    ledger_journal(lg, "import.held", path, reason, d) || ledger_commit(lg, d)) {
 			ledger_rollback(lg);
 			return EXIT_SYSTEM;
@@ -125,7 +137,7 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 		cli_print_diag(&d);
 		return EXIT_REJECTED;
 	}
-	if (sha256_hex(fb.data, fb.len, sha) != 0) {
+	if (file_bytes_sha256(&fb, sha) != 0) {
 		file_bytes_release(&fb);
 		fprintf(stderr, "%s: cannot compute SHA-256\n", path);
 		return EXIT_SYSTEM;
@@ -156,7 +168,10 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 		return EXIT_REJECTED;
 	}
 
-	struct import_ctx ic = {.lg = lg, .forced_bank = opt->layout_path ? layout_single_bank(fmt.layout) : 0};
+	struct import_ctx ic = {.lg = lg,
+				.forced_bank = opt->layout_path ? layout_single_bank(fmt.layout) : 0,
+				.fb = &fb,
+				.record_step = (size_t)layout_length(fmt.layout) + 1};
 	struct warn_ctx wc = {.cli = cli, .strict = opt->strict};
 	int64_t conflict = 0;
 	long max_nsa = 0;
@@ -199,7 +214,7 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 			 info.bank, info.nsa, ic.events, ic.duplicates);
 		if (ledger_import_finish(lg, ic.import_id, &h, ic.events, ic.duplicates, &d) ||
 		    ledger_journal(lg, "import", path, detail, &d) ||
-		    (!opt->dry_run && ledger_import_keep_bytes(lg, ic.import_id, sha, fb.data, fb.len, &d)))
+		    (!opt->dry_run && ledger_import_keep_bytes(lg, ic.import_id, sha, &fb, &d)))
 			rc = EXIT_SYSTEM;
 		else if (opt->dry_run)
 			ledger_rollback(lg);

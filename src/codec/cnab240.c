@@ -22,14 +22,15 @@
  * operator sees the bank's reason instead of a silently empty import. */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "codec/cnab240.h"
 #include "codec/nosso_numero.h"
-#include "core/text.h"
+#include "codec/record_reader.h"
+#include "core/money.h"
 
 /* Field pointers resolved once per file from the layout. */
 struct ctl {
@@ -49,17 +50,14 @@ struct bound {
 	    *u_outros_c, *u_data_oc, *u_data_cred;
 	const struct layout_field *d_conteudo;
 	const struct layout_field *lt_lote, *lt_qtd;
+	const struct layout_field *lt_qtd_simples, *lt_valor_simples; /* may be NULL */
 	const struct layout_field *ft_lotes, *ft_regs;
 };
 
-struct want {
-	const char *record;
-	const char *field; /* NULL: the record itself */
-	size_t off;        /* offset of the pointer in struct bound */
-};
-
-#define F(member) offsetof(struct bound, member)
-static const struct want wanted[] = {
+/* A required record or field, an optional field. */
+#define F(member)   offsetof(struct bound, member), 0
+#define OPT(member) offsetof(struct bound, member), 1
+static const struct layout_binding wanted[] = {
     {"file_header", NULL, F(fh)},
     {"lote_header", NULL, F(lh)},
     {"segment_t", NULL, F(t)},
@@ -119,10 +117,14 @@ static const struct want wanted[] = {
     {"detail", "conteudo", F(d_conteudo)},
     {"lote_trailer", "lote", F(lt_lote)},
     {"lote_trailer", "quantidade_registros", F(lt_qtd)},
+    /* Optional: a layout without them only skips the check of the totals. */
+    {"lote_trailer", "quantidade_simples", OPT(lt_qtd_simples)},
+    {"lote_trailer", "valor_simples", OPT(lt_valor_simples)},
     {"file_trailer", "quantidade_lotes", F(ft_lotes)},
     {"file_trailer", "quantidade_registros", F(ft_regs)},
 };
 #undef F
+#undef OPT
 
 static int bind_layout(const struct layout *l, struct bound *b, struct diag *err)
 {
@@ -136,21 +138,8 @@ static int bind_layout(const struct layout *l, struct bound *b, struct diag *err
 		return diag_set(err, DIAG_ERROR, NULL, 0, 0, NULL,
 		                "layout '%s' has %d-character records; cnab240 records have 240",
 		                layout_name(l), layout_length(l));
-	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
-		const struct layout_record *r = layout_record_by_name(l, wanted[i].record);
-		if (r == NULL)
-			return diag_set(err, DIAG_ERROR, NULL, 0, 0, NULL, "layout '%s' has no record '%s'",
-			                layout_name(l), wanted[i].record);
-		const void *p = r;
-		if (wanted[i].field) {
-			p = layout_field_by_name(r, wanted[i].field);
-			if (p == NULL)
-				return diag_set(err, DIAG_ERROR, NULL, 0, 0, NULL,
-				                "layout '%s': record '%s' has no field '%s'", layout_name(l),
-				                wanted[i].record, wanted[i].field);
-		}
-		memcpy((char *)b + wanted[i].off, &p, sizeof p);
-	}
+	if (layout_bind(l, wanted, sizeof wanted / sizeof wanted[0], b, err) != 0)
+		return -1;
 	return 0;
 }
 
@@ -166,13 +155,10 @@ struct date_cache {
 };
 
 struct reader {
-	const char *file;
 	struct bound b;
 	struct cnab_file_info *info;
 	cnab_event_fn on_event;
 	void *ctx;
-	struct layout_where w; /* current line, warnings */
-	struct diag *err;
 	cdate pivot;
 
 	long records;
@@ -181,6 +167,8 @@ struct reader {
 
 	int in_lote;
 	long lote_no, lote_line, lote_records, lote_details, expect_seq;
+	long lote_titles;
+	int64_t lote_face_cents; /* sum of valor_titulo, saturated */
 	long lotes;
 
 	enum title_state title;
@@ -188,39 +176,14 @@ struct reader {
 	char t_mov[3];
 	long t_line;
 
-	long short_records, long_records, utf8_records;
 	struct date_cache due, occurred, credited;
 
-	unsigned char buf[LAYOUT_MAX_LENGTH]; /* padded or re-encoded record */
+	struct record_reader in; /* lines, record length, diagnostics; last: it ends in a buffer */
 };
 
-static int fail(struct reader *r, int col, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(struct reader *r, int col, const char *field, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	return diag_set(r->err, DIAG_ERROR, r->file, r->w.line, col, field, "%s", msg);
-}
-
-static void warn(struct reader *r, long line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void warn(struct reader *r, long line, int col, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	if (r->w.warn == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	diag_warn(r->w.warn, r->w.wctx, r->file, line, col, NULL, "%s", msg);
-}
+/* Errors and warnings at the current line of the file. */
+#define fail(r, ...) record_reader_fail(&(r)->in, __VA_ARGS__)
+#define warn(r, ...) record_reader_warn(&(r)->in, __VA_ARGS__)
 
 /* A single-character field as a printable char for messages. */
 static char char_at(const unsigned char *rec, int pos)
@@ -242,7 +205,7 @@ static void copy_str(char *dst, size_t n, const char *src)
 static int read_num(struct reader *r, const struct layout_field *f, const unsigned char *rec, long *out)
 {
 	int64_t v;
-	if (layout_read_num(f, rec, &r->w, &v, r->err) != 0)
+	if (layout_read_num(f, rec, &r->in.w, &v, r->in.err) != 0)
 		return -1;
 	*out = (long)v;
 	return 0;
@@ -257,7 +220,7 @@ static int read_date(struct reader *r, struct date_cache *c, const struct layout
 		*out = c->value;
 		return 0;
 	}
-	if (layout_read_date(f, rec, &r->w, r->pivot, out, r->err) != 0)
+	if (layout_read_date(f, rec, &r->in.w, r->pivot, out, r->in.err) != 0)
 		return -1;
 	if (len == sizeof c->key) {
 		c->f = f;
@@ -265,109 +228,6 @@ static int read_date(struct reader *r, struct date_cache *c, const struct layout
 		c->value = *out;
 		c->valid = 1;
 	}
-	return 0;
-}
-
-/* ---- encoding and length of one record */
-
-/* Decodes UTF-8 into Latin-1 bytes (others become '?'). Returns the number
- * of characters, or -1 when they do not fit in n. */
-static long utf8_to_latin1(const unsigned char *s, size_t len, unsigned char *out, size_t n)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < len;) {
-		unsigned c = s[i];
-		unsigned cp;
-		size_t k;
-		if (c < 0x80) {
-			cp = c;
-			k = 1;
-		} else if ((c & 0xE0) == 0xC0) {
-			cp = c & 0x1F;
-			k = 2;
-		} else if ((c & 0xF0) == 0xE0) {
-			cp = c & 0x0F;
-			k = 3;
-		} else {
-			cp = c & 0x07;
-			k = 4;
-		}
-		for (size_t j = 1; j < k && i + j < len; j++)
-			cp = (cp << 6) | (s[i + j] & 0x3F);
-		i += k;
-		if (o == n)
-			return -1;
-		out[o++] = cp <= 0xFF ? (unsigned char)cp : '?';
-	}
-	return (long)o;
-}
-
-static int has_high_bytes(const unsigned char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] >= 0x80)
-			return 1;
-	return 0;
-}
-
-/* Brings a line to exactly the layout length, or fails. */
-static int normalize_record(struct reader *r, const unsigned char *line, size_t len,
-                            const unsigned char **rec)
-{
-	size_t L = (size_t)layout_length(r->b.l);
-
-	if (memchr(line, '\0', len) != NULL)
-		return fail(r, (int)((const unsigned char *)memchr(line, '\0', len) - line) + 1, NULL,
-		            "NUL byte in record: this is not a text file (UTF-16?)");
-	if (len == L) {
-		*rec = line;
-		return 0;
-	}
-	/* A UTF-8 file is accepted only when reading it as Latin-1 gives the
-	 * wrong length and reading it as UTF-8 does not (reference/cnab.md §1). */
-	if (has_high_bytes(line, len) && text_is_utf8(line, len)) {
-		long n = utf8_to_latin1(line, len, r->buf, sizeof r->buf);
-		if (n >= 0 && (size_t)n <= L) {
-			if (r->utf8_records++ == 0)
-				warn(r, r->w.line, 0, "record is UTF-8 text; read as %ld characters", n);
-			if ((size_t)n == L) {
-				*rec = r->buf;
-				return 0;
-			}
-			line = r->buf;
-			len = (size_t)n;
-		}
-	}
-	if (len < L) {
-		if (line != r->buf)
-			memcpy(r->buf, line, len);
-		memset(r->buf + len, ' ', L - len);
-		if (r->short_records++ == 0)
-			warn(r, r->w.line, (int)len + 1,
-			     "record is %zu characters long, padded with spaces to %zu "
-			     "(trailing spaces stripped?)",
-			     len, L);
-		*rec = r->buf;
-		return 0;
-	}
-	for (size_t i = L; i < len; i++)
-		if (line[i] != ' ') {
-			if (r->records == 0 && len >= 395 && len <= 410)
-				return fail(r, (int)L + 1, NULL,
-				            "record is %zu characters long: this looks like a CNAB 400 "
-				            "file, not CNAB 240",
-				            len);
-			return fail(r, (int)L + 1, NULL,
-			            "record is %zu characters long, expected %zu (extra characters "
-			            "are not blanks)",
-			            len, L);
-		}
-	if (r->long_records++ == 0)
-		warn(r, r->w.line, (int)L + 1,
-		     "record is %zu characters long; the %zu blanks after "
-		     "position %zu are ignored",
-		     len, len - L, L);
-	*rec = line;
 	return 0;
 }
 
@@ -431,7 +291,7 @@ static int read_segment_t(struct reader *r, const unsigned char *rec)
 	long bank;
 
 	memset(ev, 0, sizeof *ev);
-	ev->line = ev->line_end = r->w.line;
+	ev->line = ev->line_end = r->in.w.line;
 	if (read_num(r, b->t_banco, rec, &bank) != 0)
 		return -1;
 	ev->bank = (int)bank;
@@ -448,14 +308,14 @@ static int read_segment_t(struct reader *r, const unsigned char *rec)
 		copy_str(ev->occurrence_text, sizeof ev->occurrence_text, o->text);
 	} else {
 		ev->kind = EVENT_UNKNOWN;
-		warn(r, r->w.line, b->ct.mov->start,
+		warn(r, r->in.w.line, b->ct.mov->start,
 		     "occurrence code '%s' is not in the table of layout %s: reported as unknown",
 		     ev->occurrence, layout_name(b->l));
 	}
 	reasons(r, rec, ev->reasons, sizeof ev->reasons);
 	if (read_date(r, &r->due, b->t_venc, rec, &ev->due_date) != 0 ||
-	    layout_read_money(b->t_valor, rec, &r->w, &ev->face_cents, r->err) != 0 ||
-	    layout_read_money(b->t_tarifa, rec, &r->w, &ev->tariff_cents, r->err) != 0)
+	    layout_read_money(b->t_valor, rec, &r->in.w, &ev->face_cents, r->in.err) != 0 ||
+	    layout_read_money(b->t_tarifa, rec, &r->in.w, &ev->tariff_cents, r->in.err) != 0)
 		return -1;
 	payer_document(r, rec, ev->payer_document, sizeof ev->payer_document);
 	layout_read_text(b->t_pag_nome, rec, ev->payer_name, sizeof ev->payer_name);
@@ -468,17 +328,17 @@ static int read_segment_u(struct reader *r, const unsigned char *rec)
 {
 	struct bank_event *ev = &r->ev;
 	const struct bound *b = &r->b;
-	const struct layout_where *w = &r->w;
+	const struct layout_where *w = &r->in.w;
 
 	ev->line_end = w->line;
-	if (layout_read_money(b->u_acresc, rec, w, &ev->charges_cents, r->err) != 0 ||
-	    layout_read_money(b->u_desc, rec, w, &ev->discount_cents, r->err) != 0 ||
-	    layout_read_money(b->u_abat, rec, w, &ev->rebate_cents, r->err) != 0 ||
-	    layout_read_money(b->u_iof, rec, w, &ev->iof_cents, r->err) != 0 ||
-	    layout_read_money(b->u_pago, rec, w, &ev->paid_cents, r->err) != 0 ||
-	    layout_read_money(b->u_liq, rec, w, &ev->net_cents, r->err) != 0 ||
-	    layout_read_money(b->u_outras_d, rec, w, &ev->other_expenses_cents, r->err) != 0 ||
-	    layout_read_money(b->u_outros_c, rec, w, &ev->other_credits_cents, r->err) != 0 ||
+	if (layout_read_money(b->u_acresc, rec, w, &ev->charges_cents, r->in.err) != 0 ||
+	    layout_read_money(b->u_desc, rec, w, &ev->discount_cents, r->in.err) != 0 ||
+	    layout_read_money(b->u_abat, rec, w, &ev->rebate_cents, r->in.err) != 0 ||
+	    layout_read_money(b->u_iof, rec, w, &ev->iof_cents, r->in.err) != 0 ||
+	    layout_read_money(b->u_pago, rec, w, &ev->paid_cents, r->in.err) != 0 ||
+	    layout_read_money(b->u_liq, rec, w, &ev->net_cents, r->in.err) != 0 ||
+	    layout_read_money(b->u_outras_d, rec, w, &ev->other_expenses_cents, r->in.err) != 0 ||
+	    layout_read_money(b->u_outros_c, rec, w, &ev->other_credits_cents, r->in.err) != 0 ||
 	    read_date(r, &r->occurred, b->u_data_oc, rec, &ev->occurrence_date) != 0 ||
 	    read_date(r, &r->credited, b->u_data_cred, rec, &ev->credit_date) != 0)
 		return -1;
@@ -491,6 +351,11 @@ static int emit_title(struct reader *r)
 		return 0;
 	r->title = TITLE_NONE;
 	r->info->titles++;
+	r->lote_titles++;
+	if (r->ev.face_cents > INT64_MAX - r->lote_face_cents)
+		r->lote_face_cents = INT64_MAX;
+	else
+		r->lote_face_cents += r->ev.face_cents;
 	/* Discounted-portfolio titles and some anonymised files report a
 	 * liquidation with nothing paid: keep it, but say so. */
 	if (event_kind_is_payment(r->ev.kind) && r->ev.paid_cents == 0)
@@ -500,10 +365,10 @@ static int emit_title(struct reader *r)
 		return 0;
 	/* Only the message tells whether the callback explained itself: a
 	 * full diag_clear per title would cost more than the title. */
-	r->err->msg[0] = '\0';
-	if (r->on_event(r->ctx, &r->ev, r->err) != 0) {
-		if (r->err->msg[0] == '\0')
-			diag_set(r->err, DIAG_ERROR, r->file, r->ev.line, 0, NULL,
+	r->in.err->msg[0] = '\0';
+	if (r->on_event(r->ctx, &r->ev, r->in.err) != 0) {
+		if (r->in.err->msg[0] == '\0')
+			diag_set(r->in.err, DIAG_ERROR, r->in.file, r->ev.line, 0, NULL,
 			         "import stopped while storing this title");
 		return -1;
 	}
@@ -535,7 +400,7 @@ static int on_file_header(struct reader *r, const unsigned char *rec)
 		            "(file header position %d is '1')",
 		            b->fh_remret->start);
 	if (flag != '2')
-		warn(r, r->w.line, b->fh_remret->start,
+		warn(r, r->in.w.line, b->fh_remret->start,
 		     "file header position %d is '%c', expected '2' (retorno): reading it as a retorno",
 		     b->fh_remret->start, char_at(rec, b->fh_remret->start));
 	layout_read_text(b->fh_nome_banco, rec, info->bank_name, sizeof info->bank_name);
@@ -557,7 +422,7 @@ static int on_file_header(struct reader *r, const unsigned char *rec)
 	layout_read_raw(b->fh_conta_dv, rec, tmp, sizeof tmp);
 	snprintf(info->account + strlen(info->account), sizeof info->account - strlen(info->account), "%.1s",
 	         tmp);
-	if (layout_read_date(b->fh_data, rec, &r->w, CDATE_NONE, &info->generated, r->err) != 0)
+	if (layout_read_date(b->fh_data, rec, &r->in.w, CDATE_NONE, &info->generated, r->in.err) != 0)
 		return -1;
 	r->pivot = info->generated;
 	if (read_num(r, b->fh_nsa, rec, &info->nsa) != 0 || read_num(r, b->fh_versao, rec, &v) != 0)
@@ -587,18 +452,20 @@ static int on_lote_header(struct reader *r, const unsigned char *rec)
 		            "this is a remessa (remittance) file, not a retorno "
 		            "(lote header operation is 'R')");
 	if (op != 'T')
-		warn(r, r->w.line, b->lh_operacao->start,
+		warn(r, r->in.w.line, b->lh_operacao->start,
 		     "lote header operation is '%c', expected 'T' (retorno)",
 		     char_at(rec, b->lh_operacao->start));
 	if (strcmp(service, "01") != 0)
-		warn(r, r->w.line, b->lh_servico->start, "lote service is '%s', expected '01' (cobrança)",
+		warn(r, r->in.w.line, b->lh_servico->start, "lote service is '%s', expected '01' (cobrança)",
 		     service);
 	if (read_num(r, b->lh_lote, rec, &r->lote_no) != 0)
 		return -1;
 	r->in_lote = 1;
-	r->lote_line = r->w.line;
+	r->lote_line = r->in.w.line;
 	r->lote_records = 1;
 	r->lote_details = 0;
+	r->lote_titles = 0;
+	r->lote_face_cents = 0;
 	r->expect_seq = 1;
 	return 0;
 }
@@ -680,7 +547,7 @@ static int on_detail(struct reader *r, const unsigned char *rec, const struct la
 		if (read_segment_t(r, rec) != 0)
 			return -1;
 		layout_read_raw(c->mov, rec, r->t_mov, sizeof r->t_mov);
-		r->t_line = r->w.line;
+		r->t_line = r->in.w.line;
 		r->title = TITLE_T;
 		return 0;
 	}
@@ -703,7 +570,7 @@ static int on_detail(struct reader *r, const unsigned char *rec, const struct la
 				            "segment U movement code '%s' differs from its segment T's '%s' "
 				            "(line %ld) and only one of them is a liquidation",
 				            mov, r->t_mov, r->t_line);
-			warn(r, r->w.line, c->mov->start,
+			warn(r, r->in.w.line, c->mov->start,
 			     "segment U movement code '%s' differs from its segment T's '%s' (line %ld); "
 			     "using the T's",
 			     mov, r->t_mov, r->t_line);
@@ -720,12 +587,53 @@ static int on_detail(struct reader *r, const unsigned char *rec, const struct la
 	}
 	if (r->title == TITLE_TU) {
 		/* Y (Pix, sacador), W (messages) ...: part of the same title. */
-		r->ev.line_end = r->w.line;
+		r->ev.line_end = r->in.w.line;
 		return 0;
 	}
-	warn(r, r->w.line, c->seg->start, "segment %c does not follow a title (T/U): skipped",
+	warn(r, r->in.w.line, c->seg->start, "segment %c does not follow a title (T/U): skipped",
 	     char_at(rec, c->seg->start));
 	return 0;
+}
+
+/* The value of an all-digit field; -1 when it is blank, holds anything
+ * else or is too long to add up. */
+static int64_t digits_value(const struct layout_field *f, const unsigned char *rec)
+{
+	size_t len;
+	int64_t v = 0;
+	if (f == NULL)
+		return -1;
+	const unsigned char *s = layout_field_bytes(f, rec, &len);
+	if (len == 0 || len > 18)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* The cobrança simples totals of a lote trailer (quantity and amount of
+ * the titles): only a warning when they disagree with the titles of the
+ * lote, because many banks put the totals of the whole portfolio there,
+ * not those of the file. Zero, blank or garbled totals say nothing. */
+static void check_simples_totals(struct reader *r, const unsigned char *rec)
+{
+	const struct bound *b = &r->b;
+	int64_t count = digits_value(b->lt_qtd_simples, rec);
+	int64_t total = digits_value(b->lt_valor_simples, rec);
+	int count_off = count > 0 && count != r->lote_titles;
+	int total_off = total > 0 && total != r->lote_face_cents;
+	if (!count_off && !total_off)
+		return;
+	char said[40], has[40];
+	money_format_brl(total > 0 ? total : 0, said, sizeof said);
+	money_format_brl(r->lote_face_cents, has, sizeof has);
+	warn(r, r->in.w.line, count_off ? b->lt_qtd_simples->start : b->lt_valor_simples->start,
+	     "lote %04ld trailer says %lld titles in cobrança simples totalling %s; the lote has %ld "
+	     "titles totalling %s",
+	     r->lote_no, (long long)(count > 0 ? count : 0), said, r->lote_titles, has);
 }
 
 static int on_lote_trailer(struct reader *r, const unsigned char *rec)
@@ -758,6 +666,7 @@ static int on_lote_trailer(struct reader *r, const unsigned char *rec)
 		            "lote %04ld trailer says %ld records, lote has %ld", r->lote_no, count,
 		            r->lote_records);
 	}
+	check_simples_totals(r, rec);
 	r->in_lote = 0;
 	r->lotes++;
 	return 0;
@@ -782,7 +691,7 @@ static int on_file_trailer(struct reader *r, const unsigned char *rec)
 		return fail(r, b->ft_regs->start, b->ft_regs->name,
 		            "file trailer says %ld records, file has %ld", count, r->records);
 	r->trailer_seen = 1;
-	r->trailer_line = r->w.line;
+	r->trailer_line = r->in.w.line;
 	return 0;
 }
 
@@ -795,22 +704,15 @@ static int choose_layout(struct reader *r, const struct layout *forced, const un
 		if (len >= 3 && line[0] >= '0' && line[0] <= '9' && line[1] >= '0' && line[1] <= '9' &&
 		    line[2] >= '0' && line[2] <= '9')
 			bank = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-		l = layout_builtin_for_bank("cnab240", bank, r->err);
+		l = layout_builtin_for_bank("cnab240", bank, r->in.err);
 		if (l == NULL)
 			return -1;
 	}
-	if (bind_layout(l, &r->b, r->err) != 0)
+	if (bind_layout(l, &r->b, r->in.err) != 0)
 		return -1;
+	r->in.length = (size_t)layout_length(l);
 	r->info->layout_name = layout_name(l);
 	return 0;
-}
-
-static int is_blank_line(const unsigned char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != 0x1A)
-			return 0;
-	return 1;
 }
 
 static int process(struct reader *r, const unsigned char *line, size_t len)
@@ -818,7 +720,7 @@ static int process(struct reader *r, const unsigned char *line, size_t len)
 	const unsigned char *rec = NULL;
 	if (r->trailer_seen)
 		return fail(r, 1, NULL, "data after the file trailer (line %ld)", r->trailer_line);
-	if (normalize_record(r, line, len, &rec) != 0)
+	if (record_reader_fit(&r->in, line, len, r->records == 0, &rec) != 0)
 		return -1;
 	const struct bound *b = &r->b;
 	const struct layout_record *rd = layout_match(b->l, rec);
@@ -851,6 +753,7 @@ int cnab240_parse(const struct layout *layout, const char *filename, const unsig
                   struct cnab_file_info *info, cnab_event_fn on_event, void *ctx, diag_sink warn_sink,
                   void *wctx, struct diag *err)
 {
+	static const struct record_lookalike cnab400 = {395, 410, "CNAB 400 file, not CNAB 240"};
 	struct cnab_file_info dummy;
 	struct reader reader;
 	struct reader *r = &reader;
@@ -860,48 +763,18 @@ int cnab240_parse(const struct layout *layout, const char *filename, const unsig
 	memset(info, 0, sizeof *info);
 	info->generated = CDATE_NONE;
 	diag_clear(err);
-	memset(r, 0, offsetof(struct reader, buf));
-	r->file = filename ? filename : "<input>";
+	memset(r, 0, offsetof(struct reader, in));
 	r->info = info;
 	r->on_event = on_event;
 	r->ctx = ctx;
-	r->err = err;
-	r->w.file = r->file;
-	r->w.warn = warn_sink;
-	r->w.wctx = wctx;
 	r->pivot = CDATE_NONE;
+	if (record_reader_open(&r->in, filename, buf, len, &cnab400, warn_sink, wctx, err) != 0)
+		return -1;
 
-	size_t pos = 0, end = len;
-	if (len >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF)))
-		return diag_set(err, DIAG_ERROR, r->file, 1, 1, NULL,
-		                "file is UTF-16; bank files are Latin-1 text");
-	if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
-		pos = 3;
-	while (end > pos && buf[end - 1] == 0x1A) /* DOS end-of-file mark */
-		end--;
-
-	long line_no = 0, last_line = 0, pending_blank = 0, first_blank = 0;
+	const unsigned char *line;
+	size_t llen;
 	int rc = 0;
-	while (pos < end) {
-		const unsigned char *nl = memchr(buf + pos, '\n', end - pos);
-		size_t stop = nl ? (size_t)(nl - buf) : end;
-		size_t llen = stop - pos;
-		const unsigned char *line = buf + pos;
-		pos = stop + 1;
-		line_no++;
-		while (llen && line[llen - 1] == '\r')
-			llen--;
-		if (is_blank_line(line, llen)) {
-			if (pending_blank++ == 0)
-				first_blank = line_no;
-			continue;
-		}
-		if (pending_blank) {
-			warn(r, first_blank, 0, "%ld blank line(s) skipped", pending_blank);
-			pending_blank = 0;
-		}
-		r->w.line = line_no;
-		last_line = line_no;
+	while (record_reader_next(&r->in, &line, &llen)) {
 		if (r->records == 0 && choose_layout(r, layout, line, llen) != 0) {
 			rc = -1;
 			break;
@@ -914,9 +787,9 @@ int cnab240_parse(const struct layout *layout, const char *filename, const unsig
 
 	if (rc == 0) {
 		if (r->records == 0) {
-			rc = diag_set(err, DIAG_ERROR, r->file, 0, 0, NULL, "empty file: no records");
+			rc = diag_set(err, DIAG_ERROR, r->in.file, 0, 0, NULL, "empty file: no records");
 		} else if (!r->trailer_seen) {
-			r->w.line = last_line;
+			/* Reported at the last record read. */
 			rc = r->in_lote ? fail(r, 0, NULL,
 			                       "file ends without a file trailer (type 9); lote %04ld "
 			                       "(line %ld) has no lote trailer either",
@@ -924,12 +797,7 @@ int cnab240_parse(const struct layout *layout, const char *filename, const unsig
 			                : fail(r, 0, NULL, "file ends without a file trailer (type 9)");
 		}
 	}
-	if (r->short_records > 1 && r->b.l)
-		warn(r, 0, 0, "%ld records were shorter than %d characters and were padded with spaces",
-		     r->short_records, layout_length(r->b.l));
-	if (r->long_records > 1 && r->b.l)
-		warn(r, 0, 0, "%ld records had trailing blanks beyond %d characters", r->long_records,
-		     layout_length(r->b.l));
+	record_reader_summary(&r->in);
 	info->records = r->records;
 	info->lotes = r->lotes;
 	return rc;

@@ -22,14 +22,13 @@
  * The tarifa is always reported on its own (tariff_cents). */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "codec/cnab400.h"
 #include "codec/nosso_numero.h"
-#include "core/text.h"
+#include "codec/record_reader.h"
 
 /* Two-digit years of the header date are read around this day (1 Jan
  * 2000: 50-99 -> 1950s-1990s, 00-49 -> 2000s) because nothing else in the
@@ -51,54 +50,50 @@ struct bound {
 	    *d_pag_insc, *d_pag_nome;
 };
 
-struct want {
-	const char *record;
-	const char *field; /* NULL: the record itself */
-	size_t off;        /* offset of the pointer in struct bound */
-	int required;
-};
-
-#define F(member) offsetof(struct bound, member)
-static const struct want wanted[] = {
-    {"header", NULL, F(hdr), 1},
-    {"detail", NULL, F(det), 1},
-    {"trailer", NULL, F(trl), 1},
-    {"header", "banco", F(h_banco), 1},
-    {"header", "operacao", F(h_operacao), 1},
-    {"header", "literal_operacao", F(h_literal), 1},
-    {"header", "servico", F(h_servico), 1},
-    {"header", "data_geracao", F(h_data), 1},
-    {"header", "sequencia", F(h_seq), 1},
-    {"header", "nome_empresa", F(h_empresa), 0},
-    {"header", "nome_banco", F(h_nome_banco), 0},
-    {"header", "codigo_empresa", F(h_codigo_empresa), 0},
-    {"header", "numero_inscricao", F(h_inscricao), 0},
-    {"header", "agencia", F(h_agencia), 0},
-    {"header", "conta", F(h_conta), 0},
-    {"header", "nsa", F(h_nsa), 0},
-    {"detail", "codigo_ocorrencia", F(d_mov), 1},
-    {"detail", "nosso_numero", F(d_nosso), 1},
-    {"detail", "valor_titulo", F(d_valor), 1},
-    {"detail", "valor_pago", F(d_pago), 1},
-    {"detail", "uso_empresa", F(d_empresa), 0},
-    {"detail", "numero_documento", F(d_doc), 0},
-    {"detail", "data_ocorrencia", F(d_data_oc), 0},
-    {"detail", "vencimento", F(d_venc), 0},
-    {"detail", "valor_tarifa", F(d_tarifa), 0},
-    {"detail", "valor_iof", F(d_iof), 0},
-    {"detail", "valor_abatimento", F(d_abat), 0},
-    {"detail", "valor_desconto", F(d_desc), 0},
-    {"detail", "valor_juros", F(d_juros), 0},
-    {"detail", "valor_multa", F(d_multa), 0},
-    {"detail", "valor_outros_creditos", F(d_outros_c), 0},
-    {"detail", "valor_outras_despesas", F(d_outras_d), 0},
-    {"detail", "data_credito", F(d_data_cred), 0},
-    {"detail", "motivo_ocorrencia", F(d_motivo), 0},
-    {"detail", "pagador_tipo_inscricao", F(d_pag_tipo), 0},
-    {"detail", "pagador_inscricao", F(d_pag_insc), 0},
-    {"detail", "pagador_nome", F(d_pag_nome), 0},
+/* A required record or field, an optional field. */
+#define F(member)   offsetof(struct bound, member), 0
+#define OPT(member) offsetof(struct bound, member), 1
+static const struct layout_binding wanted[] = {
+    {"header", NULL, F(hdr)},
+    {"detail", NULL, F(det)},
+    {"trailer", NULL, F(trl)},
+    {"header", "banco", F(h_banco)},
+    {"header", "operacao", F(h_operacao)},
+    {"header", "literal_operacao", F(h_literal)},
+    {"header", "servico", F(h_servico)},
+    {"header", "data_geracao", F(h_data)},
+    {"header", "sequencia", F(h_seq)},
+    {"header", "nome_empresa", OPT(h_empresa)},
+    {"header", "nome_banco", OPT(h_nome_banco)},
+    {"header", "codigo_empresa", OPT(h_codigo_empresa)},
+    {"header", "numero_inscricao", OPT(h_inscricao)},
+    {"header", "agencia", OPT(h_agencia)},
+    {"header", "conta", OPT(h_conta)},
+    {"header", "nsa", OPT(h_nsa)},
+    {"detail", "codigo_ocorrencia", F(d_mov)},
+    {"detail", "nosso_numero", F(d_nosso)},
+    {"detail", "valor_titulo", F(d_valor)},
+    {"detail", "valor_pago", F(d_pago)},
+    {"detail", "uso_empresa", OPT(d_empresa)},
+    {"detail", "numero_documento", OPT(d_doc)},
+    {"detail", "data_ocorrencia", OPT(d_data_oc)},
+    {"detail", "vencimento", OPT(d_venc)},
+    {"detail", "valor_tarifa", OPT(d_tarifa)},
+    {"detail", "valor_iof", OPT(d_iof)},
+    {"detail", "valor_abatimento", OPT(d_abat)},
+    {"detail", "valor_desconto", OPT(d_desc)},
+    {"detail", "valor_juros", OPT(d_juros)},
+    {"detail", "valor_multa", OPT(d_multa)},
+    {"detail", "valor_outros_creditos", OPT(d_outros_c)},
+    {"detail", "valor_outras_despesas", OPT(d_outras_d)},
+    {"detail", "data_credito", OPT(d_data_cred)},
+    {"detail", "motivo_ocorrencia", OPT(d_motivo)},
+    {"detail", "pagador_tipo_inscricao", OPT(d_pag_tipo)},
+    {"detail", "pagador_inscricao", OPT(d_pag_insc)},
+    {"detail", "pagador_nome", OPT(d_pag_nome)},
 };
 #undef F
+#undef OPT
 
 static int bind_layout(const struct layout *l, struct bound *b, struct diag *err)
 {
@@ -107,21 +102,8 @@ static int bind_layout(const struct layout *l, struct bound *b, struct diag *err
 	if (strcmp(layout_family(l), "cnab400") != 0)
 		return diag_set(err, DIAG_ERROR, NULL, 0, 0, NULL, "layout '%s' is for %s files, not cnab400",
 		                layout_name(l), layout_family(l));
-	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
-		const struct layout_record *r = layout_record_by_name(l, wanted[i].record);
-		if (r == NULL)
-			return diag_set(err, DIAG_ERROR, NULL, 0, 0, NULL, "layout '%s' has no record '%s'",
-			                layout_name(l), wanted[i].record);
-		const void *p = r;
-		if (wanted[i].field) {
-			p = layout_field_by_name(r, wanted[i].field);
-			if (p == NULL && wanted[i].required)
-				return diag_set(err, DIAG_ERROR, NULL, 0, 0, NULL,
-				                "layout '%s': record '%s' has no field '%s'", layout_name(l),
-				                wanted[i].record, wanted[i].field);
-		}
-		memcpy((char *)b + wanted[i].off, &p, sizeof p);
-	}
+	if (layout_bind(l, wanted, sizeof wanted / sizeof wanted[0], b, err) != 0)
+		return -1;
 	/* The gross amount of a net-of-tariff layout needs the tarifa. */
 	if (layout_paid_is_net_of_tariff(l) && b->d_tarifa == NULL)
 		return diag_set(err, DIAG_ERROR, NULL, 0, 0, NULL,
@@ -140,13 +122,10 @@ struct date_cache {
 };
 
 struct reader {
-	const char *file;
 	struct bound b;
 	struct cnab_file_info *info;
 	cnab_event_fn on_event;
 	void *ctx;
-	struct layout_where w; /* current line, warnings */
-	struct diag *err;
 	cdate pivot;
 
 	long records;
@@ -158,39 +137,15 @@ struct reader {
 	int title_open;
 	struct bank_event ev;
 
-	long short_records, long_records, utf8_records, extra_records, unknown_extra;
+	long extra_records, unknown_extra;
 	struct date_cache due, occurred, credited;
 
-	unsigned char buf[LAYOUT_MAX_LENGTH]; /* padded or re-encoded record */
+	struct record_reader in; /* lines, record length, diagnostics; last: it ends in a buffer */
 };
 
-static int fail(struct reader *r, int col, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(struct reader *r, int col, const char *field, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	return diag_set(r->err, DIAG_ERROR, r->file, r->w.line, col, field, "%s", msg);
-}
-
-static void warn(struct reader *r, long line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void warn(struct reader *r, long line, int col, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	if (r->w.warn == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	diag_warn(r->w.warn, r->w.wctx, r->file, line, col, NULL, "%s", msg);
-}
+/* Errors and warnings at the current line of the file. */
+#define fail(r, ...) record_reader_fail(&(r)->in, __VA_ARGS__)
+#define warn(r, ...) record_reader_warn(&(r)->in, __VA_ARGS__)
 
 static char printable(unsigned char c)
 {
@@ -219,7 +174,7 @@ static int read_date(struct reader *r, struct date_cache *c, const struct layout
 		*out = c->value;
 		return 0;
 	}
-	if (layout_read_date(f, rec, &r->w, r->pivot, out, r->err) != 0)
+	if (layout_read_date(f, rec, &r->in.w, r->pivot, out, r->in.err) != 0)
 		return -1;
 	if (len <= sizeof c->key) {
 		c->f = f;
@@ -234,7 +189,7 @@ static int read_date(struct reader *r, struct date_cache *c, const struct layout
 static int read_money(struct reader *r, const struct layout_field *f, const unsigned char *rec, int64_t *out)
 {
 	*out = 0;
-	return f ? layout_read_money(f, rec, &r->w, out, r->err) : 0;
+	return f ? layout_read_money(f, rec, &r->in.w, out, r->in.err) : 0;
 }
 
 static void read_text(const struct layout_field *f, const unsigned char *rec, char *out, size_t n)
@@ -251,105 +206,6 @@ static void read_raw(const struct layout_field *f, const unsigned char *rec, cha
 		layout_read_raw(f, rec, out, n);
 	else
 		out[0] = '\0';
-}
-
-/* ---- encoding and length of one record (same rules as CNAB 240:
- * reference/cnab.md §1) */
-
-/* Decodes UTF-8 into Latin-1 bytes (others become '?'). Returns the number
- * of characters, or -1 when they do not fit in n. */
-static long utf8_to_latin1(const unsigned char *s, size_t len, unsigned char *out, size_t n)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < len;) {
-		unsigned c = s[i], cp;
-		size_t k;
-		if (c < 0x80) {
-			cp = c;
-			k = 1;
-		} else if ((c & 0xE0) == 0xC0) {
-			cp = c & 0x1F;
-			k = 2;
-		} else if ((c & 0xF0) == 0xE0) {
-			cp = c & 0x0F;
-			k = 3;
-		} else {
-			cp = c & 0x07;
-			k = 4;
-		}
-		for (size_t j = 1; j < k && i + j < len; j++)
-			cp = (cp << 6) | (s[i + j] & 0x3F);
-		i += k;
-		if (o == n)
-			return -1;
-		out[o++] = cp <= 0xFF ? (unsigned char)cp : '?';
-	}
-	return (long)o;
-}
-
-static int has_high_bytes(const unsigned char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] >= 0x80)
-			return 1;
-	return 0;
-}
-
-/* Brings a line to exactly the layout length, or fails. */
-static int normalize_record(struct reader *r, const unsigned char *line, size_t len, const unsigned char **rec)
-{
-	size_t L = (size_t)layout_length(r->b.l);
-	const unsigned char *nul = memchr(line, '\0', len);
-
-	if (nul != NULL)
-		return fail(r, (int)(nul - line) + 1, NULL,
-		            "NUL byte in record: this is not a text file (UTF-16?)");
-	if (len == L) {
-		*rec = line;
-		return 0;
-	}
-	if (has_high_bytes(line, len) && text_is_utf8(line, len)) {
-		long n = utf8_to_latin1(line, len, r->buf, sizeof r->buf);
-		if (n >= 0 && (size_t)n <= L) {
-			if (r->utf8_records++ == 0)
-				warn(r, r->w.line, 0, "record is UTF-8 text; read as %ld characters", n);
-			if ((size_t)n == L) {
-				*rec = r->buf;
-				return 0;
-			}
-			line = r->buf;
-			len = (size_t)n;
-		}
-	}
-	if (len < L) {
-		if (r->records == 0 && len >= 235 && len <= 245)
-			return fail(r, (int)len + 1, NULL,
-			            "record is %zu characters long: this looks like a CNAB 240 file, not "
-			            "CNAB 400",
-			            len);
-		if (line != r->buf)
-			memcpy(r->buf, line, len);
-		memset(r->buf + len, ' ', L - len);
-		if (r->short_records++ == 0)
-			warn(r, r->w.line, (int)len + 1,
-			     "record is %zu characters long, padded with spaces to %zu "
-			     "(trailing spaces stripped?)",
-			     len, L);
-		*rec = r->buf;
-		return 0;
-	}
-	for (size_t i = L; i < len; i++)
-		if (line[i] != ' ')
-			return fail(r, (int)L + 1, NULL,
-			            "record is %zu characters long, expected %zu (extra characters "
-			            "are not blanks)",
-			            len, L);
-	if (r->long_records++ == 0)
-		warn(r, r->w.line, (int)L + 1,
-		     "record is %zu characters long; the %zu blanks after position %zu are ignored", len,
-		     len - L, L);
-	*rec = line;
-	return 0;
 }
 
 /* ---- titles */
@@ -417,7 +273,7 @@ static int read_detail(struct reader *r, const unsigned char *rec)
 	int64_t juros, multa, pago;
 
 	memset(ev, 0, sizeof *ev);
-	ev->line = ev->line_end = r->w.line;
+	ev->line = ev->line_end = r->in.w.line;
 	ev->bank = r->info->bank;
 	copy_str(ev->agreement, sizeof ev->agreement, r->info->agreement);
 	layout_read_raw(b->d_nosso, rec, ev->nosso_numero_raw, sizeof ev->nosso_numero_raw);
@@ -432,7 +288,7 @@ static int read_detail(struct reader *r, const unsigned char *rec)
 		copy_str(ev->occurrence_text, sizeof ev->occurrence_text, o->text);
 	} else {
 		ev->kind = EVENT_UNKNOWN;
-		warn(r, r->w.line, b->d_mov->start,
+		warn(r, r->in.w.line, b->d_mov->start,
 		     "occurrence code '%s' is not in the table of layout %s: reported as unknown",
 		     ev->occurrence, layout_name(b->l));
 	}
@@ -477,10 +333,10 @@ static int emit_title(struct reader *r)
 		     r->ev.occurrence, r->ev.nosso_numero_raw);
 	if (r->on_event == NULL)
 		return 0;
-	r->err->msg[0] = '\0';
-	if (r->on_event(r->ctx, &r->ev, r->err) != 0) {
-		if (r->err->msg[0] == '\0')
-			diag_set(r->err, DIAG_ERROR, r->file, r->ev.line, 0, NULL,
+	r->in.err->msg[0] = '\0';
+	if (r->on_event(r->ctx, &r->ev, r->in.err) != 0) {
+		if (r->in.err->msg[0] == '\0')
+			diag_set(r->in.err, DIAG_ERROR, r->in.file, r->ev.line, 0, NULL,
 			         "import stopped while storing this title");
 		return -1;
 	}
@@ -504,14 +360,14 @@ static int on_header(struct reader *r, const unsigned char *rec)
 		            "'0%c%s')",
 		            printable((unsigned char)op), literal);
 	if (op != '2' || strcmp(literal, "RETORNO") != 0)
-		warn(r, r->w.line, b->h_operacao->start,
+		warn(r, r->in.w.line, b->h_operacao->start,
 		     "header says '%c%s', expected '2RETORNO': reading it as a retorno",
 		     printable((unsigned char)op), literal);
 	read_raw(b->h_servico, rec, service, sizeof service);
 	if (strcmp(service, "01") != 0)
-		warn(r, r->w.line, b->h_servico->start,
+		warn(r, r->in.w.line, b->h_servico->start,
 		     "header service is '%s', expected '01' (cobrança): reading it as cobrança", service);
-	if (layout_read_num(b->h_banco, rec, &r->w, &v, r->err) != 0)
+	if (layout_read_num(b->h_banco, rec, &r->in.w, &v, r->in.err) != 0)
 		return -1;
 	info->bank = (int)v;
 	read_text(b->h_nome_banco, rec, info->bank_name, sizeof info->bank_name);
@@ -522,11 +378,11 @@ static int on_header(struct reader *r, const unsigned char *rec)
 	snprintf(info->agency, sizeof info->agency, "%.6s", tmp);
 	read_raw(b->h_conta, rec, tmp, sizeof tmp);
 	snprintf(info->account, sizeof info->account, "%.13s", tmp);
-	if (layout_read_date(b->h_data, rec, &r->w, HEADER_PIVOT, &info->generated, r->err) != 0)
+	if (layout_read_date(b->h_data, rec, &r->in.w, HEADER_PIVOT, &info->generated, r->in.err) != 0)
 		return -1;
 	r->pivot = info->generated != CDATE_NONE ? info->generated : HEADER_PIVOT;
 	if (b->h_nsa) {
-		if (layout_read_num(b->h_nsa, rec, &r->w, &v, r->err) != 0)
+		if (layout_read_num(b->h_nsa, rec, &r->in.w, &v, r->in.err) != 0)
 			return -1;
 		info->nsa = (long)v;
 	}
@@ -543,7 +399,7 @@ static void check_sequence(struct reader *r, const unsigned char *rec)
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9') {
 			if (r->seq_bad++ == 0)
-				warn(r, r->w.line, f->start,
+				warn(r, r->in.w.line, f->start,
 				     "record sequence number (positions %d-%d) is not a number", f->start,
 				     f->end);
 			r->expect_seq++;
@@ -552,7 +408,7 @@ static void check_sequence(struct reader *r, const unsigned char *rec)
 		seq = seq * 10 + (s[i] - '0');
 	}
 	if (seq != r->expect_seq && r->seq_gaps++ == 0)
-		warn(r, r->w.line, f->start,
+		warn(r, r->in.w.line, f->start,
 		     "record sequence number is %06ld, expected %06ld (records missing: truncated "
 		     "file or an excerpt?)",
 		     seq, r->expect_seq);
@@ -567,12 +423,12 @@ static int on_extra(struct reader *r, const unsigned char *rec, const struct lay
 	/* Pix data, messages ...: part of the title; a type the layout does
 	 * not describe is read past all the same (reference/cnab.md §7). */
 	if (rd == NULL && r->unknown_extra++ == 0)
-		warn(r, r->w.line, 1,
+		warn(r, r->in.w.line, 1,
 		     "record type '%c' is not described by layout %s: read past as part of the title "
 		     "above (line %ld)",
 		     type, layout_name(r->b.l), r->ev.line);
 	r->extra_records++;
-	r->ev.line_end = r->w.line;
+	r->ev.line_end = r->in.w.line;
 	return 0;
 }
 
@@ -585,22 +441,15 @@ static int choose_layout(struct reader *r, const struct layout *forced, const un
 		if (len >= 79 && line[76] >= '0' && line[76] <= '9' && line[77] >= '0' && line[77] <= '9' &&
 		    line[78] >= '0' && line[78] <= '9')
 			bank = (line[76] - '0') * 100 + (line[77] - '0') * 10 + (line[78] - '0');
-		l = layout_builtin_for_bank("cnab400", bank, r->err);
+		l = layout_builtin_for_bank("cnab400", bank, r->in.err);
 		if (l == NULL)
 			return -1;
 	}
-	if (bind_layout(l, &r->b, r->err) != 0)
+	if (bind_layout(l, &r->b, r->in.err) != 0)
 		return -1;
+	r->in.length = (size_t)layout_length(l);
 	r->info->layout_name = layout_name(l);
 	return 0;
-}
-
-static int is_blank_line(const unsigned char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != 0x1A)
-			return 0;
-	return 1;
 }
 
 static int process(struct reader *r, const unsigned char *line, size_t len)
@@ -608,7 +457,7 @@ static int process(struct reader *r, const unsigned char *line, size_t len)
 	const unsigned char *rec = NULL;
 	if (r->trailer_seen)
 		return fail(r, 1, NULL, "data after the trailer (line %ld)", r->trailer_line);
-	if (normalize_record(r, line, len, &rec) != 0)
+	if (record_reader_fit(&r->in, line, len, r->records == 0, &rec) != 0)
 		return -1;
 	const struct bound *b = &r->b;
 	const struct layout_record *rd = layout_match(b->l, rec);
@@ -634,27 +483,22 @@ static int process(struct reader *r, const unsigned char *line, size_t len)
 		if (emit_title(r) != 0)
 			return -1;
 		r->trailer_seen = 1;
-		r->trailer_line = r->w.line;
+		r->trailer_line = r->in.w.line;
 		return 0;
 	}
 	return on_extra(r, rec, rd);
 }
 
-static size_t skip_bom(const unsigned char *buf, size_t len)
-{
-	return len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0;
-}
-
 size_t cnab400_first_record_length(const unsigned char *buf, size_t len)
 {
-	size_t pos = skip_bom(buf, len);
+	size_t pos = record_bom_length(buf, len);
 	while (pos < len) {
 		const unsigned char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t stop = nl ? (size_t)(nl - buf) : len;
 		size_t llen = stop - pos;
 		while (llen && (buf[pos + llen - 1] == '\r' || buf[pos + llen - 1] == 0x1A))
 			llen--;
-		if (!is_blank_line(buf + pos, llen))
+		if (!record_line_is_blank(buf + pos, llen))
 			return llen;
 		pos = stop + 1;
 	}
@@ -665,6 +509,7 @@ int cnab400_parse(const struct layout *layout, const char *filename, const unsig
                   struct cnab_file_info *info, cnab_event_fn on_event, void *ctx, diag_sink warn_sink,
                   void *wctx, struct diag *err)
 {
+	static const struct record_lookalike cnab240 = {235, 245, "CNAB 240 file, not CNAB 400"};
 	struct cnab_file_info dummy;
 	struct reader reader;
 	struct reader *r = &reader;
@@ -674,47 +519,19 @@ int cnab400_parse(const struct layout *layout, const char *filename, const unsig
 	memset(info, 0, sizeof *info);
 	info->generated = CDATE_NONE;
 	diag_clear(err);
-	memset(r, 0, offsetof(struct reader, buf));
-	r->file = filename ? filename : "<input>";
+	memset(r, 0, offsetof(struct reader, in));
 	r->info = info;
 	r->on_event = on_event;
 	r->ctx = ctx;
-	r->err = err;
-	r->w.file = r->file;
-	r->w.warn = warn_sink;
-	r->w.wctx = wctx;
 	r->pivot = HEADER_PIVOT;
 	r->expect_seq = 1;
+	if (record_reader_open(&r->in, filename, buf, len, &cnab240, warn_sink, wctx, err) != 0)
+		return -1;
 
-	size_t pos = skip_bom(buf, len), end = len;
-	if (len >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF)))
-		return diag_set(err, DIAG_ERROR, r->file, 1, 1, NULL,
-		                "file is UTF-16; bank files are Latin-1 text");
-	while (end > pos && buf[end - 1] == 0x1A) /* DOS end-of-file mark */
-		end--;
-
-	long line_no = 0, last_line = 0, pending_blank = 0, first_blank = 0;
+	const unsigned char *line;
+	size_t llen;
 	int rc = 0;
-	while (pos < end) {
-		const unsigned char *nl = memchr(buf + pos, '\n', end - pos);
-		size_t stop = nl ? (size_t)(nl - buf) : end;
-		size_t llen = stop - pos;
-		const unsigned char *line = buf + pos;
-		pos = stop + 1;
-		line_no++;
-		while (llen && line[llen - 1] == '\r')
-			llen--;
-		if (is_blank_line(line, llen)) {
-			if (pending_blank++ == 0)
-				first_blank = line_no;
-			continue;
-		}
-		if (pending_blank) {
-			warn(r, first_blank, 0, "%ld blank line(s) skipped", pending_blank);
-			pending_blank = 0;
-		}
-		r->w.line = line_no;
-		last_line = line_no;
+	while (record_reader_next(&r->in, &line, &llen)) {
 		if (r->records == 0 && choose_layout(r, layout, line, llen) != 0) {
 			rc = -1;
 			break;
@@ -726,21 +543,14 @@ int cnab400_parse(const struct layout *layout, const char *filename, const unsig
 	}
 
 	if (rc == 0) {
-		if (r->records == 0) {
-			rc = diag_set(err, DIAG_ERROR, r->file, 0, 0, NULL, "empty file: no records");
-		} else if (!r->trailer_seen) {
-			r->w.line = last_line;
+		if (r->records == 0)
+			rc = diag_set(err, DIAG_ERROR, r->in.file, 0, 0, NULL, "empty file: no records");
+		else if (!r->trailer_seen) /* reported at the last record read */
 			rc = fail(r, 0, NULL, "file ends without a trailer (type 9): truncated?");
-		}
 	}
 	if (r->seq_gaps > 1)
 		warn(r, 0, 0, "%ld gaps in the record sequence numbers", r->seq_gaps);
-	if (r->short_records > 1 && r->b.l)
-		warn(r, 0, 0, "%ld records were shorter than %d characters and were padded with spaces",
-		     r->short_records, layout_length(r->b.l));
-	if (r->long_records > 1 && r->b.l)
-		warn(r, 0, 0, "%ld records had trailing blanks beyond %d characters", r->long_records,
-		     layout_length(r->b.l));
+	record_reader_summary(&r->in);
 	if (r->unknown_extra > 1)
 		warn(r, 0, 0, "%ld records of types the layout does not describe were read past",
 		     r->unknown_extra);

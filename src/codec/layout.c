@@ -1190,6 +1190,29 @@ const struct layout_field *layout_field_by_name(const struct layout_record *r, c
 	return NULL;
 }
 
+int layout_bind(const struct layout *l, const struct layout_binding *bindings, size_t n, void *base,
+                struct diag *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct layout_binding *b = &bindings[i];
+		const struct layout_record *r = layout_record_by_name(l, b->record);
+		if (r == NULL)
+			return diag_set(err, DIAG_ERROR, NULL, 0, 0, NULL, "layout '%s' has no record '%s'",
+			                layout_name(l), b->record);
+		const void *p = r;
+		if (b->field) {
+			p = layout_field_by_name(r, b->field);
+			if (p == NULL && !b->optional)
+				return diag_set(err, DIAG_ERROR, NULL, 0, 0, NULL,
+				                "layout '%s': record '%s' has no field '%s'", layout_name(l),
+				                b->record, b->field);
+		}
+		/* memcpy: base is the caller's struct of pointers, seen as bytes. */
+		memcpy((char *)base + b->off, &p, sizeof p);
+	}
+	return 0;
+}
+
 const struct layout_record *layout_match(const struct layout *l, const unsigned char *rec)
 {
 	for (size_t k = 0; k < l->nrecords; k++) {

@@ -151,6 +151,20 @@ size_t layout_field_count(const struct layout_record *r);
 const struct layout_field *layout_field_at(const struct layout_record *r, size_t i);
 const struct layout_field *layout_field_by_name(const struct layout_record *r, const char *name);
 
+/* A record or field a reader resolves once per file by name, stored as a
+ * pointer at byte offset off of the reader's own struct (offsetof). */
+struct layout_binding {
+	const char *record;
+	const char *field; /* NULL: the record itself */
+	size_t off;
+	int optional; /* a missing field is stored as NULL (records never are) */
+};
+/* Resolves the n bindings into base. Returns 0, or -1 with err for a
+ * missing record or required field ("layout 'X': record 'Y' has no field
+ * 'Z'"). */
+int layout_bind(const struct layout *l, const struct layout_binding *bindings, size_t n, void *base,
+                struct diag *err);
+
 /* The record description matching rec (layout_length(l) bytes), or NULL. */
 const struct layout_record *layout_match(const struct layout *l, const unsigned char *rec);
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "core/fileio.h"
+#include "core/sha256.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -125,4 +126,54 @@ void file_bytes_release(struct file_bytes *fb)
 	else
 		free(fb->owned);
 	memset(fb, 0, sizeof(*fb));
+}
+
+void file_bytes_drop(const struct file_bytes *fb, size_t from, size_t to)
+{
+	if (!fb->mapped || to > fb->len || from >= to)
+		return;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t a = (from + page - 1) / page * page, b = to / page * page;
+	if (a < b)
+		madvise((void *)(fb->data + a), b - a, MADV_DONTNEED);
+}
+
+int file_bytes_sha256(const struct file_bytes *fb, char *hex)
+{
+	enum { WINDOW = 8 << 20 };
+	if (!fb->mapped || fb->len <= WINDOW)
+		return sha256_hex(fb->data, fb->len, hex);
+	struct sha256_ctx *c = sha256_begin();
+	if (!c)
+		return -1;
+	for (size_t off = 0; off < fb->len; off += WINDOW) {
+		size_t n = fb->len - off < WINDOW ? fb->len - off : WINDOW;
+		if (sha256_update(c, fb->data + off, n) != 0) {
+			sha256_end(c, NULL);
+			return -1;
+		}
+		file_bytes_drop(fb, off, off + n);
+	}
+	return sha256_end(c, hex);
+}
+
+int file_bytes_write(const struct file_bytes *fb, int fd)
+{
+	enum { WINDOW = 8 << 20 };
+	size_t off = 0;
+	while (off < fb->len) {
+		size_t n = fb->len - off < WINDOW ? fb->len - off : WINDOW;
+		size_t done = 0;
+		while (done < n) {
+			ssize_t w = write(fd, fb->data + off + done, n - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				return -1;
+			done += (size_t)w;
+		}
+		file_bytes_drop(fb, off, off + n);
+		off += n;
+	}
+	return 0;
 }

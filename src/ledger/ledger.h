@@ -11,6 +11,7 @@
 #include "codec/bank_event.h"
 #include "codec/receivables_csv.h"
 #include "core/diag.h"
+#include "core/fileio.h"
 
 struct ledger;
 
@@ -103,13 +104,13 @@ int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_eve
 /* Writes bytes to PATH.files/<first two hex>/<sha256> (temporary file,
  * fsync, rename; nothing to do when it is already there) and returns the
  * path relative to the ledger's folder in rel (>= 100 bytes). */
-int ledger_store_file(struct ledger *lg, const char *sha256, const unsigned char *bytes, size_t len,
-		      char *rel, size_t n, struct diag *d);
+int ledger_store_file(struct ledger *lg, const char *sha256, const struct file_bytes *fb, char *rel, size_t n,
+		      struct diag *d);
 
 /* Keeps the accepted file's bytes forever (ledger_store_file) and records
  * where; call inside the import's transaction, before the commit. */
 int ledger_import_keep_bytes(struct ledger *lg, int64_t import_id, const char *sha256,
-			     const unsigned char *bytes, size_t len, struct diag *d);
+			     const struct file_bytes *fb, struct diag *d);
 
 /* File sequence (NSA) per bank and convênio, among files already in the
  * ledger: *conflict = the import with this same NSA (0 when none), *max_nsa

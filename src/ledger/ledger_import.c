@@ -95,6 +95,35 @@ static uint32_t ordinal_next(struct ledger *lg, const char *identity)
 	return ++lg->ord_counts[j];
 }
 
+/* 64-bit hash of the identity text (multiply-xorshift over 8-byte words,
+ * MurmurHash64A construction). */
+static uint64_t identity_hash(const char *s, size_t len)
+{
+	const uint64_t m = UINT64_C(0xc6a4a7935bd1e995);
+	uint64_t h = UINT64_C(0x2545f4914f6cdd1d) ^ (len * m);
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t k;
+		memcpy(&k, s + i, 8);
+		k *= m;
+		k ^= k >> 47;
+		k *= m;
+		h ^= k;
+		h *= m;
+	}
+	uint64_t tail = 0;
+	for (size_t j = 0; i + j < len; j++)
+		tail |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
+	if (len - i) {
+		h ^= tail;
+		h *= m;
+	}
+	h ^= h >> 47;
+	h *= m;
+	h ^= h >> 47;
+	return h;
+}
+
 int ledger_import_add(struct ledger *lg, const char *sha256, const char *filename,
 		      const unsigned char *bytes, size_t len, const struct ledger_import_header *h,
 		      int64_t *import_id, struct diag *d)
@@ -153,19 +182,22 @@ int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_eve
 	size_t used = strlen(identity);
 	snprintf(identity + used, sizeof identity - used, "#%u", ordinal);
 	if (ledger_prepare(lg, &lg->st_event_insert,
-			   "INSERT OR IGNORE INTO event(import_id, identity, line, line_end, bank, agreement,"
+			   "INSERT OR IGNORE INTO event(import_id, identity, identity_hash, line, line_end, bank, agreement,"
 			   " nosso_numero, nosso_numero_raw, seu_numero, company_ref, occurrence, kind,"
 			   " occurrence_text, reasons, is_payment, due_date, occurrence_date, credit_date,"
 			   " face_cents, paid_cents, net_cents, tariff_cents, charges_cents, discount_cents,"
 			   " rebate_cents, iof_cents, other_expenses_cents, other_credits_cents,"
 			   " payer_document, payer_name)"
-			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			   d))
 		return -1;
 	sqlite3_stmt *st = lg->st_event_insert;
 	int i = 1;
 	sqlite3_bind_int64(st, i++, import_id);
-	sqlite3_bind_text(st, i++, identity, -1, SQLITE_TRANSIENT);
+	size_t idlen = strlen(identity);
+	int64_t hash = (int64_t)identity_hash(identity, idlen);
+	sqlite3_bind_text(st, i++, identity, (int)idlen, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, i++, hash);
 	sqlite3_bind_int64(st, i++, ev->line);
 	sqlite3_bind_int64(st, i++, ev->line_end);
 	sqlite3_bind_int(st, i++, ev->bank);
@@ -197,6 +229,23 @@ int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_eve
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording a bank event");
 	*inserted = sqlite3_changes(lg->db) == 1;
+	if (!*inserted) {
+		/* Same hash: make sure it is the same identity, not a collision. */
+		sqlite3_stmt *q;
+		int same = 0;
+		if (sqlite3_prepare_v2(lg->db, "SELECT identity FROM event WHERE identity_hash = ?", -1, &q, NULL) !=
+		    SQLITE_OK)
+			return ledger_sql_error(lg, d, "checking an event identity");
+		sqlite3_bind_int64(q, 1, hash);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			const unsigned char *t = sqlite3_column_text(q, 0);
+			same = t && strcmp((const char *)t, identity) == 0;
+		}
+		sqlite3_finalize(q);
+		if (!same)
+			return diag_set(d, DIAG_ERROR, lg->path, ev->line, 0, NULL,
+					"event identity hash collision (%s); refusing rather than skipping it", identity);
+	}
 	return 0;
 }
 
@@ -268,11 +317,11 @@ int ledger_import_hold(struct ledger *lg, int64_t import_id, const char *reason,
 }
 
 int ledger_import_keep_bytes(struct ledger *lg, int64_t import_id, const char *sha256,
-			     const unsigned char *bytes, size_t len, struct diag *d)
+			     const struct file_bytes *fb, struct diag *d)
 {
 	char rel[128];
 	sqlite3_stmt *st;
-	if (ledger_store_file(lg, sha256, bytes, len, rel, sizeof rel, d))
+	if (ledger_store_file(lg, sha256, fb, rel, sizeof rel, d))
 		return -1;
 	if (sqlite3_prepare_v2(lg->db, "UPDATE import SET stored = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "recording where the file is kept");

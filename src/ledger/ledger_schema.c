@@ -51,7 +51,11 @@ const char *const ledger_migrations[] = {
 	"CREATE TABLE event ("
 	"  id INTEGER PRIMARY KEY,"
 	"  import_id INTEGER NOT NULL REFERENCES import(id),"
-	"  identity TEXT NOT NULL UNIQUE,"
+	/* The identity text is kept for people; uniqueness is enforced on its
+	 * 64-bit hash, an index a fraction of the size (a collision is
+	 * detected on insert and refused, never taken for a duplicate). */
+	"  identity TEXT NOT NULL,"
+	"  identity_hash INTEGER NOT NULL UNIQUE,"
 	"  line INTEGER NOT NULL, line_end INTEGER NOT NULL,"
 	"  bank INTEGER NOT NULL, agreement TEXT,"
 	"  nosso_numero TEXT NOT NULL, nosso_numero_raw TEXT NOT NULL,"
@@ -65,7 +69,6 @@ const char *const ledger_migrations[] = {
 	"  other_expenses_cents INTEGER NOT NULL, other_credits_cents INTEGER NOT NULL,"
 	"  payer_document TEXT, payer_name TEXT"
 	");"
-	"CREATE INDEX event_by_import ON event(import_id);"
 	"CREATE TABLE run ("
 	"  id INTEGER PRIMARY KEY,"
 	"  started_at TEXT NOT NULL,"

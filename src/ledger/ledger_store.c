@@ -29,8 +29,8 @@ static int sync_dir(const char *path)
 	return rc;
 }
 
-int ledger_store_file(struct ledger *lg, const char *sha256, const unsigned char *bytes, size_t len,
-		      char *rel, size_t n, struct diag *d)
+int ledger_store_file(struct ledger *lg, const char *sha256, const struct file_bytes *fb, char *rel, size_t n,
+		      struct diag *d)
 {
 	char top[600], sub[620], final[720], tmp[760];
 	snprintf(top, sizeof top, "%s.files", lg->path);
@@ -42,7 +42,7 @@ int ledger_store_file(struct ledger *lg, const char *sha256, const unsigned char
 	snprintf(rel, n, "%s.files/%.2s/%s", basename(base), sha256, sha256);
 
 	struct stat sb;
-	if (stat(final, &sb) == 0 && (size_t)sb.st_size == len)
+	if (stat(final, &sb) == 0 && (size_t)sb.st_size == fb->len)
 		return 0;
 	if (make_dir(top) || make_dir(sub))
 		return diag_set(d, DIAG_ERROR, sub, 0, 0, NULL, "cannot create the file store: %s", strerror(errno));
@@ -50,18 +50,11 @@ int ledger_store_file(struct ledger *lg, const char *sha256, const unsigned char
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0444);
 	if (fd < 0)
 		return diag_set(d, DIAG_ERROR, tmp, 0, 0, NULL, "cannot write: %s", strerror(errno));
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, bytes + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int e = errno;
-			close(fd);
-			unlink(tmp);
-			return diag_set(d, DIAG_ERROR, tmp, 0, 0, NULL, "cannot write: %s", strerror(e));
-		}
-		off += (size_t)w;
+	if (file_bytes_write(fb, fd) != 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return diag_set(d, DIAG_ERROR, tmp, 0, 0, NULL, "cannot write: %s", strerror(e));
 	}
 	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, final) != 0 || sync_dir(sub) != 0) {
 		int e = errno;
