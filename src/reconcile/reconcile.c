@@ -37,12 +37,22 @@ static int reconcile_other(struct run_ctx *rc, const struct ledger_event *e)
 	if (found < 0)
 		return -1;
 	switch (e->ev.kind) {
-	case EVENT_ENTRY_REJECTED:
+	case EVENT_ENTRY_REJECTED: {
+		/* Reason codes come in pairs of characters: "0809" -> "08 09". */
+		char reasons[20] = "";
+		size_t k = 0;
+		for (size_t i = 0; e->ev.reasons[i] && k + 3 < sizeof reasons; i++) {
+			if (i && i % 2 == 0)
+				reasons[k++] = ' ';
+			reasons[k++] = e->ev.reasons[i];
+		}
+		reasons[k] = '\0';
 		cat = OUTCOME_REGISTRATION_REJECTED;
 		state = "registration_rejected";
 		snprintf(detail, sizeof detail, "bank refused to register the boleto (code %s%s%s)",
-			 e->ev.occurrence, e->ev.reasons[0] ? ", reasons " : "", e->ev.reasons);
+			 e->ev.occurrence, reasons[0] ? ", reasons " : "", reasons);
 		break;
+	}
 	case EVENT_WRITEOFF:
 		cat = OUTCOME_BANK_WRITEOFF;
 		state = "written_off";
