@@ -18,6 +18,10 @@ struct ledger {
 	sqlite3_stmt *st_receivable_allocated;
 	sqlite3_stmt *st_journal_insert;
 	sqlite3_stmt *st_journal_last;
+	sqlite3_stmt *st_receivable_by_ext;
+	sqlite3_stmt *st_receivable_insert;
+	sqlite3_stmt *st_receivable_update;
+	sqlite3_stmt *st_receivable_bank_state;
 	/* Per-file count of identical event identities (64-bit hash -> count):
 	 * two identical lines in one file are two real events (a boleto paid
 	 * twice the same day), the same line in another file is a re-send. */

@@ -80,15 +80,15 @@ static const char *first_difference(const struct receivable_row *a, const struct
 static int find_by_ext_id(struct ledger *lg, const char *ext_id, struct ledger_receivable *out,
 			  struct diag *d)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(lg->db, "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE ext_id = ?",
-			       -1, &st, NULL) != SQLITE_OK)
-		return ledger_sql_error(lg, d, "looking up a receivable");
+	if (ledger_prepare(lg, &lg->st_receivable_by_ext,
+			   "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE ext_id = ?", d))
+		return -1;
+	sqlite3_stmt *st = lg->st_receivable_by_ext;
 	sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_row(st, out);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "looking up a receivable");
 	return rc == SQLITE_ROW;
@@ -158,7 +158,6 @@ int ledger_receivable_put(struct ledger *lg, const char *filename, const struct 
 
 	ledger_now(now, sizeof now);
 	snprintf(source, sizeof source, "%s:%ld", filename, row->line);
-	sqlite3_stmt *st;
 	const char *sql =
 		found ? "UPDATE receivable SET ext_id=?1, debtor_document=?2, debtor_name=?3, amount_cents=?4,"
 			" due_date=?5, bank=?6, nosso_numero=?7, nosso_numero_raw=?8, pix_txid=?9,"
@@ -168,13 +167,15 @@ int ledger_receivable_put(struct ledger *lg, const char *filename, const struct 
 		      : "INSERT INTO receivable(" RECEIVABLE_COLUMNS
 			", source, created_at, updated_at) VALUES (NULL,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
 			"?12,?13,?14,?15,?16,?17,?18,?19,?20,?20)";
-	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return ledger_sql_error(lg, d, "saving a receivable");
+	sqlite3_stmt **cached = found ? &lg->st_receivable_update : &lg->st_receivable_insert;
+	if (ledger_prepare(lg, cached, sql, d))
+		return -1;
+	sqlite3_stmt *st = *cached;
 	bind_row(st, row);
 	sqlite3_bind_text(st, 19, source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 20, now, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "saving a receivable");
 

@@ -103,17 +103,16 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 
 int ledger_receivable_bank_state(struct ledger *lg, int64_t rowid, char *out, size_t n, struct diag *d)
 {
-	sqlite3_stmt *st;
 	out[0] = '\0';
-	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT state FROM receivable_state WHERE receivable_id = ? ORDER BY id DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return ledger_sql_error(lg, d, "reading a receivable's bank state");
+	if (ledger_prepare(lg, &lg->st_receivable_bank_state,
+			   "SELECT state FROM receivable_state WHERE receivable_id = ? ORDER BY id DESC LIMIT 1", d))
+		return -1;
+	sqlite3_stmt *st = lg->st_receivable_bank_state;
 	sqlite3_bind_int64(st, 1, rowid);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		ledger_column_copy(st, 0, out, n);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "reading a receivable's bank state");
 	return 0;
