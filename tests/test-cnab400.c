@@ -302,6 +302,161 @@ static void test_bank_layouts_and_amounts(void **state)
 	assert_int_equal(g.ev[0].credit_date, ymd(2026, 11, 23));
 }
 
+/* A CrediSIS (097) detail: its own positions, none of the common ones. */
+static void add_credisis_detail(struct cnab *f, const char *nn, const char *occ, long long face,
+                                long long paid, long long tarifa)
+{
+	char *r = new_rec(f);
+	put(r, 1, "1");
+	put(r, 2, "02");
+	put(r, 4, "12345678000195");
+	put(r, 18, "0002");
+	put(r, 22, "000632910");
+	put(r, 57, nn);
+	put(r, 77, occ);
+	put(r, 79, "201126");
+	put(r, 85, "DOC7");
+	put(r, 147, "151126");
+	putnum(r, 153, 165, face);
+	putnum(r, 166, 175, tarifa);
+	put(r, 176, "231126");
+	putnum(r, 241, 253, 0);
+	putnum(r, 254, 266, paid);
+	putnum(r, 267, 279, 150);
+	put(r, 338, "01");
+	put(r, 340, "00012345678909");
+	put(r, 354, "PAGADOR CREDISIS");
+	/* The common occurrence position (filler here) must be ignored. */
+	put(r, 109, "06");
+}
+
+static void test_credisis(void **state)
+{
+	(void)state;
+	struct cnab f;
+	struct cnab_file_info info;
+	struct got g;
+	struct diag err;
+	char buf[600];
+	memset(&f, 0, sizeof f);
+	add_header(&f, "097", "241126");
+	put(f.rec[0], 27, "0002 000632910");
+	put(f.rec[0], 101, "0000008");
+	add_credisis_detail(&f, "09710002009871000149", "02", 10000, 10150, 250);
+	add_credisis_detail(&f, "09710002009871000150", "03", 5000, 0, 0);
+	add_credisis_detail(&f, "09710002009871000151", "01", 7000, 0, 0);
+	add_credisis_detail(&f, "09710002009871000152", "09", 7000, 0, 0);
+	add_trailer(&f);
+	number(&f);
+	size_t len = join(&f, "", "\n", 1, filebuf, sizeof filebuf);
+	assert_int_equal(parse(NULL, filebuf, len, &info, &g, &err), 0);
+	assert_string_equal(info.layout_name, "cnab400-credisis");
+	assert_int_equal(info.bank, 97);
+	assert_int_equal(info.nsa, 8);
+	assert_string_equal(info.agency, "0002");
+	assert_string_equal(info.account, "000632910");
+	assert_int_equal(g.n, 4);
+
+	const struct bank_event *e = &g.ev[0];
+	assert_string_equal(e->nosso_numero_raw, "09710002009871000149");
+	assert_string_equal(e->occurrence, "02");
+	assert_int_equal(e->kind, EVENT_LIQUIDATION);
+	assert_string_equal(e->seu_numero, "DOC7");
+	assert_int_equal(e->face_cents, 10000);
+	assert_int_equal(e->paid_cents, 10150);
+	assert_int_equal(e->tariff_cents, 250);
+	assert_int_equal(e->net_cents, 10150 - 250);
+	assert_int_equal(e->charges_cents, 150);
+	assert_int_equal(e->due_date, ymd(2026, 11, 15));
+	assert_int_equal(e->occurrence_date, ymd(2026, 11, 20));
+	assert_int_equal(e->credit_date, ymd(2026, 11, 23));
+	assert_string_equal(e->payer_document, "12345678909");
+	assert_string_equal(e->payer_name, "PAGADOR CREDISIS");
+	assert_int_equal(g.ev[1].kind, EVENT_WRITEOFF);
+	assert_int_equal(g.ev[1].paid_cents, 0);
+	assert_int_equal(g.ev[2].kind, EVENT_ENTRY_CONFIRMED);
+	/* 09 is not in the CrediSIS table: unknown, at its own column. */
+	assert_int_equal(g.ev[3].kind, EVENT_UNKNOWN);
+	assert_int_equal(g.warnings, 1);
+	assert_non_null(strstr(
+	    g.warn_text,
+	    "x.ret:5:77: warning: occurrence code '09' is not in the table of layout cnab400-credisis"));
+
+	/* Damage is reported at the CrediSIS column. */
+	put(f.rec[1], 79, "321126");
+	len = join(&f, "", "\n", 1, filebuf, sizeof filebuf);
+	assert_int_equal(parse(NULL, filebuf, len, &info, &g, &err), -1);
+	diag_format(&err, buf, sizeof buf);
+	assert_non_null(strstr(buf, "x.ret:2:79: error: field 'data_ocorrencia'"));
+}
+
+/* A BRB (070) detail: 8-digit dates, amounts shifted by 4 from the common ones. */
+static void add_brb_detail(struct cnab *f, const char *nn, const char *occ, long long face, long long paid)
+{
+	char *r = new_rec(f);
+	put(r, 1, "1");
+	put(r, 2, "02");
+	put(r, 4, "12345678000195");
+	put(r, 71, nn);
+	put(r, 109, occ);
+	put(r, 111, "20112026");
+	put(r, 149, "15112026");
+	putnum(r, 157, 169, face);
+	putnum(r, 180, 192, 120);
+	putnum(r, 219, 231, 0);
+	putnum(r, 232, 244, 0);
+	putnum(r, 245, 257, 0);
+	putnum(r, 258, 270, paid);
+	putnum(r, 284, 296, 0);
+	put(r, 300, "23112026");
+}
+
+static void test_brb(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *code;
+		enum event_kind kind;
+	} want[] = {
+	    {"05", EVENT_LIQUIDATION},     {"06", EVENT_LIQUIDATION}, {"15", EVENT_LIQUIDATION},
+	    {"16", EVENT_LIQUIDATION},     {"09", EVENT_OTHER},       {"00", EVENT_WRITEOFF},
+	    {"02", EVENT_ENTRY_CONFIRMED}, {"07", EVENT_UNKNOWN},
+	};
+	struct cnab f;
+	struct cnab_file_info info;
+	struct got g;
+	struct diag err;
+	memset(&f, 0, sizeof f);
+	add_header(&f, "070", "24112026");
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		add_brb_detail(&f, "107851907015", want[i].code, 26492, i < 4 ? 26492 : 0);
+	add_trailer(&f);
+	number(&f);
+	size_t len = join(&f, "", "\n", 1, filebuf, sizeof filebuf);
+	assert_int_equal(parse(NULL, filebuf, len, &info, &g, &err), 0);
+	assert_string_equal(info.layout_name, "cnab400-brb");
+	assert_int_equal(info.generated, ymd(2026, 11, 24));
+	assert_int_equal(g.n, 8);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		assert_string_equal(g.ev[i].occurrence, want[i].code);
+		if (g.ev[i].kind != want[i].kind)
+			fail_msg("BRB code %s: kind %s", want[i].code, event_kind_name(g.ev[i].kind));
+	}
+	const struct bank_event *e = &g.ev[0];
+	assert_string_equal(e->nosso_numero_raw, "107851907015");
+	assert_string_equal(e->occurrence_text, "Liquidação sem registro");
+	assert_int_equal(e->face_cents, 26492);
+	assert_int_equal(e->paid_cents, 26492);
+	assert_int_equal(e->tariff_cents, 120);
+	assert_int_equal(e->occurrence_date, ymd(2026, 11, 20));
+	assert_int_equal(e->due_date, ymd(2026, 11, 15));
+	assert_int_equal(e->credit_date, ymd(2026, 11, 23));
+	assert_int_equal(g.warnings, 1);
+	assert_non_null(
+	    strstr(g.warn_text,
+	           "x.ret:9:109: warning: occurrence code '07' is not in the table of layout cnab400-brb"));
+}
+
 static void test_century(void **state)
 {
 	(void)state;
@@ -605,6 +760,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_good_file),
 	    cmocka_unit_test(test_bank_layouts_and_amounts),
+	    cmocka_unit_test(test_credisis),
+	    cmocka_unit_test(test_brb),
 	    cmocka_unit_test(test_century),
 	    cmocka_unit_test(test_wrappers),
 	    cmocka_unit_test(test_short_and_long_records),
