@@ -1,5 +1,5 @@
 /* Unit tests for the small core helpers: diag (message layout), text
- * (cp1252/UTF-8), sha256 and fileio. */
+ * (cp1252/UTF-8, ASCII transliteration), sha256 and fileio. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -194,6 +194,49 @@ static void test_text_trim(void **state)
 	assert_true(text_ieq("", 0, ""));
 }
 
+static void test_text_to_ascii(void **state)
+{
+	char out[64];
+	size_t dropped = 99;
+
+	(void)state;
+	/* precomposed accents, as typed */
+	assert_int_equal(text_to_ascii("São Paulo", strlen("São Paulo"), out, sizeof(out), &dropped), 9);
+	assert_string_equal(out, "Sao Paulo");
+	assert_int_equal(dropped, 0);
+	text_to_ascii("JOSÉ ÁVILA MACEIÓ Ç ÑÜ", strlen("JOSÉ ÁVILA MACEIÓ Ç ÑÜ"), out, sizeof(out), NULL);
+	assert_string_equal(out, "JOSE AVILA MACEIO C NU");
+	/* decomposed (NFD): letter + combining acute U+0301 / tilde U+0303 */
+	text_to_ascii("Jose\xCC\x81 Sa\xCC\x83o", 12, out, sizeof(out), &dropped);
+	assert_string_equal(out, "Jose Sao");
+	assert_int_equal(dropped, 0);
+	/* letters spelled out, ordinals, Latin Extended-A */
+	text_to_ascii("Straße Æsir Œuvre 1ª Nº Łódź", strlen("Straße Æsir Œuvre 1ª Nº Łódź"), out, sizeof(out),
+		      NULL);
+	assert_string_equal(out, "Strasse AEsir OEuvre 1a No Lodz");
+	/* blanks collapse and trim, typographic punctuation */
+	text_to_ascii("  D\xE2\x80\x99\xC3\x81vila\t\n \xC2\xA0\xE2\x80\x93 \xE2\x80\x9CLtda\xE2\x80\x9D  ", 32, out,
+		      sizeof(out), &dropped);
+	assert_string_equal(out, "D'Avila - \"Ltda\"");
+	assert_int_equal(dropped, 0);
+	/* no ASCII form: left out and counted (emoji, euro sign, a control) */
+	text_to_ascii("Caf\xC3\xA9 \xF0\x9F\x91\x80 \xE2\x82\xAC" "5\x01", 16, out, sizeof(out), &dropped);
+	assert_string_equal(out, "Cafe 5");
+	assert_int_equal(dropped, 3);
+	/* not UTF-8: read as Windows-1252 */
+	text_to_ascii("S\xE3o Jo\xE3o \x93x\x94", 13, out, sizeof(out), &dropped);
+	assert_string_equal(out, "Sao Joao \"x\"");
+	/* only blanks and symbols: empty */
+	assert_int_equal(text_to_ascii(" \xE2\x98\x85 ", 5, out, sizeof(out), &dropped), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(dropped, 1);
+	/* the return says how long the whole result is; out keeps its start */
+	assert_int_equal(text_to_ascii("Conceição", strlen("Conceição"), out, 5, NULL), 9);
+	assert_string_equal(out, "Conc");
+	assert_int_equal(text_to_ascii("Æ", 2, out, 2, NULL), 2);
+	assert_string_equal(out, "A");
+}
+
 static void test_sha256(void **state)
 {
 	char hex[SHA256_HEX_LEN + 1];
@@ -298,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_text_utf8),
 		cmocka_unit_test(test_text_cp1252),
 		cmocka_unit_test(test_text_trim),
+		cmocka_unit_test(test_text_to_ascii),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_fileio),
 	};

@@ -31,5 +31,6 @@ extern const struct command cmd_reconcile;
 extern const struct command cmd_report;
 extern const struct command cmd_inspect;
 extern const struct command cmd_boleto;
+extern const struct command cmd_pix;
 
 #endif

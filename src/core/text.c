@@ -164,3 +164,193 @@ bool text_ieq(const char *s, size_t len, const char *word)
 	}
 	return word[i] == '\0';
 }
+
+/* ---- transliteration to ASCII ---- */
+
+/* What a code point becomes in ASCII. */
+enum ascii_class { ASCII_TEXT, ASCII_BLANK, ASCII_SILENT, ASCII_DROP };
+
+/* U+00C0..U+00FF and U+0100..U+017F, one letter per code point; '?' marks
+ * the few that take two letters or none (handled in ascii_of). Written
+ * from the Unicode charts: the base letter of each decomposition. */
+static const char latin1_letters[] = "AAAAAA?CEEEEIIII"
+				     "DNOOOOO?OUUUUY??"
+				     "aaaaaa?ceeeeiiii"
+				     "dnooooo?ouuuuy?y";
+static const char latin_ext_a[] = "AaAaAaCcCcCcCcDd"
+				  "DdEeEeEeEeEeGgGg"
+				  "GgGgHhHhIiIiIiIi"
+				  "Ii??JjKkkLlLlLlL"
+				  "lLlNnNnNnnNnOoOo"
+				  "Oo??RrRrRrSsSsSs"
+				  "SsTtTtTtUuUuUuUu"
+				  "UuUuWwYyYZzZzZzs";
+
+/* *text gets the spelling for ASCII_TEXT. */
+static enum ascii_class ascii_of(uint32_t cp, const char **text, char *one)
+{
+	*text = one;
+	one[1] = '\0';
+	if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' || cp == ' ')
+		return ASCII_BLANK;
+	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+		return ASCII_DROP;
+	if (cp < 0x7F) {
+		one[0] = (char)cp;
+		return ASCII_TEXT;
+	}
+	if (cp >= 0xC0 && cp <= 0x17F) {
+		char c = cp < 0x100 ? latin1_letters[cp - 0xC0] : latin_ext_a[cp - 0x100];
+		if (c != '?') {
+			one[0] = c;
+			return ASCII_TEXT;
+		}
+		switch (cp) {
+		case 0xC6:
+			*text = "AE";
+			return ASCII_TEXT;
+		case 0xE6:
+			*text = "ae";
+			return ASCII_TEXT;
+		case 0xDE:
+			*text = "TH";
+			return ASCII_TEXT;
+		case 0xFE:
+			*text = "th";
+			return ASCII_TEXT;
+		case 0xDF:
+			*text = "ss";
+			return ASCII_TEXT;
+		case 0x132:
+			*text = "IJ";
+			return ASCII_TEXT;
+		case 0x133:
+			*text = "ij";
+			return ASCII_TEXT;
+		case 0x152:
+			*text = "OE";
+			return ASCII_TEXT;
+		case 0x153:
+			*text = "oe";
+			return ASCII_TEXT;
+		default: /* U+00D7 and U+00F7: multiplication and division signs */
+			return ASCII_DROP;
+		}
+	}
+	switch (cp) {
+	case 0xA0: /* no-break space */
+	case 0x202F:
+	case 0x205F:
+	case 0x3000:
+		return ASCII_BLANK;
+	case 0xAA: /* feminine ordinal: "1ª" */
+		one[0] = 'a';
+		return ASCII_TEXT;
+	case 0xBA: /* masculine ordinal: "Nº" */
+		one[0] = 'o';
+		return ASCII_TEXT;
+	case 0xB9:
+		one[0] = '1';
+		return ASCII_TEXT;
+	case 0xB2:
+		one[0] = '2';
+		return ASCII_TEXT;
+	case 0xB3:
+		one[0] = '3';
+		return ASCII_TEXT;
+	case 0xAD: /* soft hyphen: invisible */
+	case 0x200B:
+	case 0x200C:
+	case 0x200D:
+	case 0x2060:
+	case 0xFEFF:
+		return ASCII_SILENT;
+	case 0x2018:
+	case 0x2019:
+	case 0x201A:
+	case 0x201B:
+	case 0x2032:
+		one[0] = '\'';
+		return ASCII_TEXT;
+	case 0x201C:
+	case 0x201D:
+	case 0x201E:
+	case 0x201F:
+	case 0x2033:
+		one[0] = '"';
+		return ASCII_TEXT;
+	case 0x2026:
+		*text = "...";
+		return ASCII_TEXT;
+	default:
+		break;
+	}
+	if (cp >= 0x300 && cp <= 0x36F) /* combining marks: the NFD form of accents */
+		return ASCII_SILENT;
+	if (cp >= 0x2000 && cp <= 0x200A)
+		return ASCII_BLANK;
+	if (cp >= 0x2010 && cp <= 0x2015) {
+		one[0] = '-';
+		return ASCII_TEXT;
+	}
+	return ASCII_DROP;
+}
+
+/* Decodes the code point at s[*i] (s valid UTF-8) and advances *i. */
+static uint32_t utf8_next(const unsigned char *s, size_t *i)
+{
+	unsigned char c = s[*i];
+	size_t k = utf8_len(c);
+	uint32_t cp = k == 1 ? c : k == 2 ? c & 0x1Fu : k == 3 ? c & 0x0Fu : c & 0x07u;
+
+	for (size_t j = 1; j < k; j++)
+		cp = (cp << 6) | (s[*i + j] & 0x3Fu);
+	*i += k;
+	return cp;
+}
+
+size_t text_to_ascii(const char *s, size_t len, char *out, size_t n, size_t *dropped)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	bool utf8 = text_is_utf8(u, len);
+	size_t i = 0, w = 0, ndrop = 0;
+	bool pending_blank = false;
+	char one[2];
+
+	while (i < len) {
+		uint32_t cp;
+		if (utf8) {
+			cp = utf8_next(u, &i);
+		} else {
+			cp = u[i] >= 0x80 && u[i] <= 0x9F ? cp1252_high[u[i] - 0x80] : u[i];
+			i++;
+		}
+		const char *t;
+		switch (ascii_of(cp, &t, one)) {
+		case ASCII_BLANK:
+			pending_blank = w > 0;
+			continue;
+		case ASCII_SILENT:
+			continue;
+		case ASCII_DROP:
+			ndrop++;
+			continue;
+		case ASCII_TEXT:
+			break;
+		}
+		if (pending_blank) {
+			if (w + 1 < n)
+				out[w] = ' ';
+			w++;
+			pending_blank = false;
+		}
+		for (; *t; t++, w++)
+			if (w + 1 < n)
+				out[w] = *t;
+	}
+	if (n > 0)
+		out[w < n ? w : n - 1] = '\0';
+	if (dropped)
+		*dropped = ndrop;
+	return w;
+}

@@ -23,4 +23,17 @@ void text_trim(const char **s, size_t *len);
 /* Case-insensitive ASCII comparison of s[0..len) with the NUL-terminated word. */
 bool text_ieq(const char *s, size_t len, const char *word);
 
+/* Plain ASCII for fields that allow nothing else (BR Code name and city):
+ * letters lose their diacritics ("São" -> "Sao", also when written as a
+ * letter plus a combining mark), special letters are spelled out ("ß" ->
+ * "ss", "Æ" -> "AE", "ª" -> "a"), typographic quotes and dashes
+ * become ' " -, every run of blanks (spaces, tabs, line breaks, no-break
+ * spaces) becomes one space and blanks at both ends go. Whatever has no
+ * ASCII form (symbols, emoji, control characters) is left out and counted
+ * in *dropped (may be NULL). Input is UTF-8; when it is not valid UTF-8 it
+ * is read as Windows-1252. Writes at most n - 1 bytes and a NUL to out
+ * (n > 0); returns the length of the whole result, like snprintf, so a
+ * return >= n means out holds only its start. */
+size_t text_to_ascii(const char *s, size_t len, char *out, size_t n, size_t *dropped);
+
 #endif
