@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "codec/cnab400.h"
+#include "codec/record_reader.h"
 #include "codec/layout.h"
 #include "core/date.h"
 
@@ -496,9 +497,17 @@ static void test_wrappers(void **state)
 	assert_int_equal(parse(NULL, filebuf, len, &info, &g, &err), 0);
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.warnings, 0); /* blank tail lines are a wrapper */
-	assert_int_equal(cnab400_first_record_length((const unsigned char *)filebuf, len), 400);
-	assert_int_equal(cnab400_first_record_length((const unsigned char *)"\xEF\xBB\xBF\r\n  \nabc\r\n", 13), 3);
-	assert_int_equal(cnab400_first_record_length((const unsigned char *)"", 0), 0);
+	const unsigned char *first;
+	assert_int_equal(record_first((const unsigned char *)filebuf, len, &first), 400);
+	assert_ptr_equal(first, (const unsigned char *)filebuf);
+	assert_int_equal(record_first((const unsigned char *)"\xEF\xBB\xBF\r\n  \nabc\r\n", 13, &first), 3);
+	assert_memory_equal(first, "abc", 3);
+	assert_int_equal(record_first((const unsigned char *)"", 0, &first), 0);
+	/* The bank code of the header: 77-79 in CNAB 400, 1-3 in CNAB 240. */
+	assert_int_equal(record_bank_code((const unsigned char *)filebuf, 400, 77), 999);
+	assert_int_equal(record_bank_code((const unsigned char *)"34A", 3, 1), -1);
+	assert_int_equal(record_bank_code((const unsigned char *)"34", 2, 1), -1);
+	assert_int_equal(record_bank_code((const unsigned char *)"341", 3, 1), 341);
 }
 
 static void test_short_and_long_records(void **state)

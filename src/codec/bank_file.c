@@ -6,38 +6,13 @@
 
 #include "codec/bank_file.h"
 #include "codec/cnab400.h"
-
-/* Length of the first record (after a UTF-8 BOM, without CR/LF). */
-static size_t first_record_length(const unsigned char *p, size_t n, const unsigned char **start)
-{
-	size_t i = 0;
-	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		i = 3;
-	*start = p + i;
-	size_t s = i;
-	while (i < n && p[i] != '\n' && p[i] != '\r')
-		i++;
-	return i - s;
-}
-
-static int digits3(const unsigned char *p, size_t avail)
-{
-	if (avail < 3)
-		return 0;
-	int v = 0;
-	for (int i = 0; i < 3; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
+#include "codec/record_reader.h"
 
 int bank_file_detect(const char *filename, const unsigned char *buf, size_t len, const char *layout_path,
 		     struct bank_file_format *fmt, struct layout **owned, struct diag *err)
 {
 	const unsigned char *rec;
-	size_t reclen = first_record_length(buf, len, &rec);
+	size_t reclen = record_first(buf, len, &rec);
 	memset(fmt, 0, sizeof *fmt);
 	*owned = NULL;
 
@@ -64,9 +39,9 @@ int bank_file_detect(const char *filename, const unsigned char *buf, size_t len,
 		fmt->family = "cnab240";
 	}
 	if (strcmp(fmt->family, "cnab240") == 0)
-		fmt->bank = digits3(rec, reclen);
+		fmt->bank = record_bank_code(rec, reclen, 1);
 	else if (strcmp(fmt->family, "cnab400") == 0)
-		fmt->bank = reclen >= 79 ? digits3(rec + 76, 3) : 0;
+		fmt->bank = record_bank_code(rec, reclen, 77);
 
 	if (strcmp(fmt->family, "cnab240") != 0 && strcmp(fmt->family, "cnab400") != 0) {
 		layout_free(*owned);

@@ -11,7 +11,7 @@
 struct bank_file_format {
 	const char *family;          /* "cnab240", "cnab400" */
 	const struct layout *layout; /* built-in, or *owned */
-	int bank;                    /* from the header, 0 when unreadable */
+	int bank;                    /* from the header, -1 when unreadable */
 };
 
 /* Detects the format. layout_path (may be NULL) forces a layout: the name

@@ -700,11 +700,7 @@ static int choose_layout(struct reader *r, const struct layout *forced, const un
 {
 	const struct layout *l = forced;
 	if (l == NULL) {
-		int bank = -1;
-		if (len >= 3 && line[0] >= '0' && line[0] <= '9' && line[1] >= '0' && line[1] <= '9' &&
-		    line[2] >= '0' && line[2] <= '9')
-			bank = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-		l = layout_builtin_for_bank("cnab240", bank, r->in.err);
+		l = layout_builtin_for_bank("cnab240", record_bank_code(line, len, 1), r->in.err);
 		if (l == NULL)
 			return -1;
 	}

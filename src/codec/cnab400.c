@@ -437,11 +437,7 @@ static int choose_layout(struct reader *r, const struct layout *forced, const un
 {
 	const struct layout *l = forced;
 	if (l == NULL) {
-		int bank = -1;
-		if (len >= 79 && line[76] >= '0' && line[76] <= '9' && line[77] >= '0' && line[77] <= '9' &&
-		    line[78] >= '0' && line[78] <= '9')
-			bank = (line[76] - '0') * 100 + (line[77] - '0') * 10 + (line[78] - '0');
-		l = layout_builtin_for_bank("cnab400", bank, r->in.err);
+		l = layout_builtin_for_bank("cnab400", record_bank_code(line, len, 77), r->in.err);
 		if (l == NULL)
 			return -1;
 	}
@@ -487,22 +483,6 @@ static int process(struct reader *r, const unsigned char *line, size_t len)
 		return 0;
 	}
 	return on_extra(r, rec, rd);
-}
-
-size_t cnab400_first_record_length(const unsigned char *buf, size_t len)
-{
-	size_t pos = record_bom_length(buf, len);
-	while (pos < len) {
-		const unsigned char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t stop = nl ? (size_t)(nl - buf) : len;
-		size_t llen = stop - pos;
-		while (llen && (buf[pos + llen - 1] == '\r' || buf[pos + llen - 1] == 0x1A))
-			llen--;
-		if (!record_line_is_blank(buf + pos, llen))
-			return llen;
-		pos = stop + 1;
-	}
-	return 0;
 }
 
 int cnab400_parse(const struct layout *layout, const char *filename, const unsigned char *buf, size_t len,

@@ -13,11 +13,6 @@
 #include "codec/layout.h"
 #include "core/diag.h"
 
-/* Length of the first non-blank record of buf (after a UTF-8 BOM, CR/LF
- * not counted), in bytes; 0 when there is none. 400 (or close to it) means
- * CNAB 400, 240 means CNAB 240: the caller picks the reader with it. */
-size_t cnab400_first_record_length(const unsigned char *buf, size_t len);
-
 /* Parses buf as a CNAB 400 cobrança return. layout may be NULL to pick the
  * built-in layout of family cnab400 for the header's bank (positions
  * 77-79), else the generic one. filename is only used in diagnostics.

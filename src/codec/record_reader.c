@@ -182,3 +182,22 @@ int record_reader_fit_slow(struct record_reader *rr, const unsigned char *line, 
 	*rec = line;
 	return 0;
 }
+
+size_t record_first(const unsigned char *buf, size_t len, const unsigned char **start)
+{
+	size_t pos = record_bom_length(buf, len);
+	*start = buf + pos;
+	while (pos < len) {
+		const unsigned char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t stop = nl ? (size_t)(nl - buf) : len;
+		size_t llen = stop - pos;
+		while (llen && (buf[pos + llen - 1] == '\r' || buf[pos + llen - 1] == 0x1A))
+			llen--;
+		if (!record_line_is_blank(buf + pos, llen)) {
+			*start = buf + pos;
+			return llen;
+		}
+		pos = stop + 1;
+	}
+	return 0;
+}

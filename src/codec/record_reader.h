@@ -77,6 +77,23 @@ static inline int record_line_is_blank(const unsigned char *s, size_t len)
 	return 1;
 }
 
+/* The first non-blank record of buf (after a UTF-8 BOM; CR, LF and a
+ * trailing 0x1A not counted): its start in *start and its length, 0 when
+ * there is none. 400 (or close to it) means CNAB 400, 240 CNAB 240. */
+size_t record_first(const unsigned char *buf, size_t len, const unsigned char **start);
+
+/* The 3-digit bank code at 1-based position pos of a record, or -1 when
+ * the record is too short or those are not digits. */
+static inline int record_bank_code(const unsigned char *rec, size_t len, size_t pos)
+{
+	if (pos < 1 || len < pos + 2)
+		return -1;
+	const unsigned char *p = rec + pos - 1;
+	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9' || p[2] < '0' || p[2] > '9')
+		return -1;
+	return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+}
+
 /* Warns about the blank lines skipped before the current one. */
 void record_reader_blank_lines(struct record_reader *rr);
 
