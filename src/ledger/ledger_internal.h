@@ -30,6 +30,13 @@ struct ledger {
 	size_t ord_cap, ord_len;
 };
 
+/* The event kinds a reconciliation run gives an outcome to (payments and
+ * what changes a receivable's state), as an SQL list: the pending query
+ * and the report's "not reconciled" count must agree. */
+#define LEDGER_RECONCILED_KINDS                                                                     \
+	"('liquidation', 'liquidation_after_writeoff', 'entry_rejected', 'writeoff', 'protest', 'tariff', " \
+	"'unknown')"
+
 /* The schema, one migration per array entry (index = version - 1). */
 extern const char *const ledger_migrations[];
 extern const int ledger_migration_count;

@@ -70,8 +70,7 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
 	if (sqlite3_prepare_v2(lg->db,
 			       "SELECT " EVENT_COLUMNS " FROM event e JOIN import i ON i.id = e.import_id"
-			       " WHERE e.kind IN ('liquidation', 'liquidation_after_writeoff', 'entry_rejected',"
-			       " 'writeoff', 'protest', 'tariff', 'unknown') AND e.id > ?"
+			       " WHERE e.kind IN " LEDGER_RECONCILED_KINDS " AND e.id > ?"
 			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id)"
 			       " ORDER BY e.id LIMIT ?",
 			       -1, &st, NULL) != SQLITE_OK) {

@@ -79,8 +79,7 @@ int ledger_totals(struct ledger *lg, struct ledger_totals *t, struct diag *d)
 		"SELECT COUNT(*) FROM import WHERE status = 'imported'",
 		"SELECT COUNT(*) FROM event",
 		"SELECT COUNT(*) FROM event WHERE is_payment = 1",
-		"SELECT COUNT(*) FROM event e WHERE kind IN ('liquidation', 'liquidation_after_writeoff',"
-		" 'entry_rejected', 'writeoff', 'protest', 'tariff', 'unknown') AND NOT EXISTS"
+		"SELECT COUNT(*) FROM event e WHERE kind IN " LEDGER_RECONCILED_KINDS " AND NOT EXISTS"
 		" (SELECT 1 FROM outcome o WHERE o.event_id = e.id)",
 		"SELECT COUNT(*) FROM import WHERE status = 'held'",
 		"SELECT COALESCE(SUM(tariff_cents), 0) FROM event",

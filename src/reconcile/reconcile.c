@@ -24,6 +24,20 @@ static cdate payment_date(const struct ledger_event *e)
 	return e->generated;
 }
 
+/* Records the outcome of one event and counts it in the run's summary. */
+static int record_outcome(struct run_ctx *rc, const struct ledger_outcome *o, enum outcome_category cat,
+			  int64_t cents)
+{
+	if (ledger_outcome_add(rc->lg, o, rc->d))
+		return -1;
+	rc->sum->events++;
+	rc->sum->count[cat]++;
+	rc->sum->cents[cat] += cents;
+	if (outcome_needs_human(cat))
+		rc->sum->needs_human++;
+	return 0;
+}
+
 /* Events that are not payments: what they say about the receivable is
  * recorded (its bank-side state), and the event gets its own outcome. */
 static int reconcile_other(struct run_ctx *rc, const struct ledger_event *e)
@@ -93,14 +107,7 @@ static int reconcile_other(struct run_ctx *rc, const struct ledger_event *e)
 		.detail = detail,
 		.run_id = rc->run_id,
 	};
-	if (ledger_outcome_add(rc->lg, &o, rc->d))
-		return -1;
-	rc->sum->events++;
-	rc->sum->count[cat]++;
-	rc->sum->cents[cat] += amount;
-	if (outcome_needs_human(cat))
-		rc->sum->needs_human++;
-	return 0;
+	return record_outcome(rc, &o, cat, amount);
 }
 
 static int reconcile_one(void *ctx, const struct ledger_event *e)
@@ -167,14 +174,7 @@ static int reconcile_one(void *ctx, const struct ledger_event *e)
 		.detail = detail,
 		.run_id = rc->run_id,
 	};
-	if (ledger_outcome_add(rc->lg, &o, rc->d))
-		return -1;
-	rc->sum->events++;
-	rc->sum->count[dec.category]++;
-	rc->sum->cents[dec.category] += e->ev.paid_cents;
-	if (outcome_needs_human(dec.category))
-		rc->sum->needs_human++;
-	return 0;
+	return record_outcome(rc, &o, dec.category, e->ev.paid_cents);
 }
 
 int reconcile_run(struct ledger *lg, const struct reconcile_options *opt, struct reconcile_summary *sum,
