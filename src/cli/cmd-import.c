@@ -93,25 +93,30 @@ static void sequence_warning(const char *path, const struct cnab_file_info *info
 			  info->nsa, max_nsa, info->bank, info->agreement);
 }
 
+/* What the ledger records of a parsed file's header. */
+static struct ledger_import_header import_header(const char *family, const struct cnab_file_info *info)
+{
+	return (struct ledger_import_header){.format = family,
+					     .layout = info->layout_name,
+					     .bank = info->bank,
+					     .agreement = info->agreement,
+					     .nsa = info->nsa,
+					     .generated = info->generated,
+					     .records = info->records};
+}
+
 /* Records the file as held (bytes kept, no events) in its own transaction. */
-static int hold_file(struct cli *cli, struct ledger *lg, const char *path, const char *sha,
-		     const struct file_bytes *fb, const struct cnab_file_info *info, int64_t conflict, int dry_run,
+static int hold_file(struct ledger *lg, const char *path, const char *sha, const struct file_bytes *fb,
+		     const char *family, const struct cnab_file_info *info, int64_t conflict, int dry_run,
 		     struct diag *d)
 {
 	char reason[200];
 	int64_t id;
-	struct ledger_import_header h = {.format = "cnab240",
-					 .layout = info->layout_name,
-					 .bank = info->bank,
-					 .agreement = info->agreement,
-					 .nsa = info->nsa,
-					 .generated = info->generated,
-					 .records = info->records};
+	struct ledger_import_header h = import_header(family, info);
 	snprintf(reason, sizeof reason,
 		 "SEQUENCE_CONFLICT: NSA %ld of bank %03d, convênio '%s' was already imported as import #%lld "
 		 "with different content",
 		 info->nsa, info->bank, info->agreement, (long long)conflict);
-	(void)cli;
 	if (!dry_run) {
 		if (ledger_begin(lg, d) || ledger_import_add(lg, sha, path, fb->data, fb->len, &h, &id, d) ||
 		    ledger_import_finish(lg, id, &h, 0, 0, d) || ledger_import_hold(lg, id, reason, d) ||
@@ -176,7 +181,7 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 	int64_t conflict = 0;
 	long max_nsa = 0;
 	struct cnab_file_info info;
-	struct ledger_import_header h = {.format = "cnab240", .generated = CDATE_NONE};
+	struct ledger_import_header h = {.format = fmt.family, .generated = CDATE_NONE};
 	int rc = EXIT_CLEAN;
 	memset(&info, 0, sizeof info);
 	if (ledger_begin(lg, &d) || ledger_import_add(lg, sha, path, fb.data, fb.len, &h, &ic.import_id, &d)) {
@@ -190,7 +195,7 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 		/* Same bank, convênio and NSA, different bytes: a corrected or
 		 * forged file. Neither copy may win silently. */
 		ledger_rollback(lg);
-		rc = hold_file(cli, lg, path, sha, &fb, &info, conflict, opt->dry_run, &d);
+		rc = hold_file(lg, path, sha, &fb, fmt.family, &info, conflict, opt->dry_run, &d);
 	} else if ((sequence_warning(path, &info, max_nsa, &wc), 0)) {
 	} else if (opt->strict && wc.count > 0) {
 		diag_set(&d, DIAG_ERROR, path, 0, 0, NULL, "%ld warning%s and --strict is on", wc.count,
@@ -203,12 +208,7 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 					info.bank, ic.forced_bank, layout_name(fmt.layout));
 			info.bank = ic.forced_bank;
 		}
-		h.layout = info.layout_name;
-		h.bank = info.bank;
-		h.agreement = info.agreement;
-		h.nsa = info.nsa;
-		h.generated = info.generated;
-		h.records = info.records;
+		h = import_header(fmt.family, &info);
 		char detail[300];
 		snprintf(detail, sizeof detail, "sha256 %s; bank %03d; NSA %ld; %ld events, %ld duplicates", sha,
 			 info.bank, info.nsa, ic.events, ic.duplicates);
