@@ -25,6 +25,9 @@ struct ledger {
 	/* Per-file count of identical event identities (64-bit hash -> count):
 	 * two identical lines in one file are two real events (a boleto paid
 	 * twice the same day), the same line in another file is a re-send. */
+	/* Start time of the current reconciliation run: its allocations carry
+	 * it rather than formatting the clock once per event. */
+	char run_at[32];
 	uint64_t *ord_keys;
 	uint32_t *ord_counts;
 	size_t ord_cap, ord_len;

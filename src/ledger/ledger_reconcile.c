@@ -140,9 +140,9 @@ int ledger_receivable_state_add(struct ledger *lg, int64_t rowid, const char *st
 
 int ledger_run_start(struct ledger *lg, int64_t *run_id, struct diag *d)
 {
-	char now[32];
+	char *now = lg->run_at;
 	sqlite3_stmt *st;
-	ledger_now(now, sizeof now);
+	ledger_now(lg->run_at, sizeof lg->run_at);
 	if (sqlite3_prepare_v2(lg->db, "INSERT INTO run(started_at, actor) VALUES (?, ?)", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return ledger_sql_error(lg, d, "starting a reconciliation run");
@@ -201,8 +201,6 @@ int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, struct
 
 	if (!o->receivable_id || (o->allocated_cents == 0 && !o->settles))
 		return 0;
-	char now[32];
-	ledger_now(now, sizeof now);
 	if (ledger_prepare(lg, &lg->st_allocation_insert,
 			   "INSERT INTO allocation(event_id, receivable_id, cents, rule, settles, actor, created_at)"
 			   " VALUES (?,?,?,?,?,?,?)",
@@ -215,7 +213,13 @@ int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, struct
 	sqlite3_bind_text(st, 4, o->rule ? o->rule : "manual", -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, o->settles);
 	sqlite3_bind_text(st, 6, lg->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+	char now[32];
+	const char *at = lg->run_at;
+	if (!at[0]) { /* an allocation outside a run */
+		ledger_now(now, sizeof now);
+		at = now;
+	}
+	sqlite3_bind_text(st, 7, at, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording an allocation");
 	return 0;
