@@ -317,6 +317,24 @@ static void test_happy_comma(void **state)
 	assert_string_equal(b->state, "");
 }
 
+/* The ERP's other states, and the collection account label. */
+static void test_status_and_account(void **state)
+{
+	(void)state;
+	expect_rows("id,debtor_document,debtor_name,amount,due_date,bank,nosso_numero,status,account\n"
+		    "D-1,52998224725,Ana,10.00,2026-11-24,341,1,Disputed,itau-sp\n"
+		    "D-2,52998224725,Ana,10.00,2026-11-24,341,2,renegotiated,\n",
+		    2);
+	assert_int_equal(got.rows[0].status, RECEIVABLE_DISPUTED);
+	assert_string_equal(got.rows[0].account, "itau-sp");
+	assert_int_equal(got.rows[1].status, RECEIVABLE_RENEGOTIATED);
+	assert_string_equal(got.rows[1].account, "");
+	assert_string_equal(receivable_status_name(RECEIVABLE_RENEGOTIATED), "renegotiated");
+	expect_error("id,debtor_document,debtor_name,amount,due_date,bank,nosso_numero,account\n"
+		     "D-1,52998224725,Ana,10.00,2026-11-24,341,1,conta sp\n",
+		     2, "account", "expected an account label (letters, digits, '-', '_', '.'), found \"conta sp\"");
+}
+
 /* What Excel in pt-BR writes: BOM, ';', CRLF, decimal comma, DD/MM/YYYY. */
 static void test_happy_semicolon_ptbr(void **state)
 {
@@ -532,7 +550,7 @@ static void test_errors_optional(void **state)
 		     "discount_until",
 		     "expected a date like 2026-11-24 or 24/11/2026, found \"2026-13-20\"");
 	expect_error(HDR_OPT "status\n" ROW_OPT "paid\n", 2, "status",
-		     "expected open or cancelled, found \"paid\"");
+		     "expected open, cancelled, disputed or renegotiated, found \"paid\"");
 	expect_error(
 		HDR_OPT "email\n" ROW_OPT "maria at example.com\n", 2, "email",
 		"expected an e-mail address like name@example.com, found \"maria at example.com\"");
@@ -604,10 +622,10 @@ static void test_error_echo(void **state)
 	snprintf(text, sizeof text, HDR_OPT "status\n" ROW_OPT "%s\n",
 		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	expect_error(text, 2, "status",
-		     "expected open or cancelled, found "
+		     "expected open, cancelled, disputed or renegotiated, found "
 		     "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\"");
 	expect_error(HDR_OPT "status\n" ROW_OPT "\"a\"\"b\\c\"\n", 2, "status",
-		     "expected open or cancelled, found \"a\\\"b\\\\c\"");
+		     "expected open, cancelled, disputed or renegotiated, found \"a\\\"b\\\\c\"");
 }
 
 int main(void)
@@ -618,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_csv_bom_and_errors),
 		cmocka_unit_test(test_csv_growth),
 		cmocka_unit_test(test_happy_comma),
+		cmocka_unit_test(test_status_and_account),
 		cmocka_unit_test(test_happy_semicolon_ptbr),
 		cmocka_unit_test(test_multiline_and_blank_rows),
 		cmocka_unit_test(test_cp1252),

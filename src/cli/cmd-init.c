@@ -27,7 +27,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (rc == EXIT_CLEAN && !cli->quiet)
 		printf("%s: %s (schema version %d)\n", cli->db_path,
-		       created ? "ledger created" : "ledger already exists, up to date", LEDGER_SCHEMA_VERSION);
+		       created ? "ledger created" : "ledger already exists, up to date", ledger_schema_version());
 	ledger_close(lg);
 	return rc;
 }

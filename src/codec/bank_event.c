@@ -19,6 +19,8 @@ static const char *const kind_names[EVENT_KIND_COUNT] = {
     [EVENT_INSTRUCTION_REJECTED] = "instruction_rejected",
     [EVENT_TARIFF] = "tariff",
     [EVENT_UNKNOWN] = "unknown",
+    [EVENT_CREDIT] = "credit",
+    [EVENT_REVERSAL] = "reversal",
 };
 
 const char *event_kind_name(enum event_kind k)
@@ -40,5 +42,5 @@ enum event_kind event_kind_from_name(const char *name)
 
 int event_kind_is_payment(enum event_kind k)
 {
-	return k == EVENT_LIQUIDATION || k == EVENT_LIQUIDATION_AFTER_WRITEOFF;
+	return k == EVENT_LIQUIDATION || k == EVENT_LIQUIDATION_AFTER_WRITEOFF || k == EVENT_CREDIT;
 }

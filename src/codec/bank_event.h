@@ -20,6 +20,11 @@ enum event_kind {
 	EVENT_INSTRUCTION_REJECTED,
 	EVENT_TARIFF,
 	EVENT_UNKNOWN, /* a code the layout's table does not list: reported, never guessed */
+	/* Statements (camt, API Pix, OFX): money in that is not a boleto
+	 * liquidation (a Pix or a transfer), and money going back (a Pix
+	 * devolução, an estorno). */
+	EVENT_CREDIT,
+	EVENT_REVERSAL,
 	EVENT_KIND_COUNT
 };
 
@@ -27,7 +32,8 @@ enum event_kind {
 const char *event_kind_name(enum event_kind k);
 /* Inverse of event_kind_name; EVENT_KIND_COUNT when unknown. */
 enum event_kind event_kind_from_name(const char *name);
-/* Liquidations (including after write-off) are the only events that carry money in. */
+/* Liquidations (including after write-off) and statement credits are the
+ * events that carry money in. */
 int event_kind_is_payment(enum event_kind k);
 
 struct bank_event {
@@ -58,6 +64,22 @@ struct bank_event {
 	int64_t other_credits_cents;
 	char payer_document[15];   /* digits/letters only, "" when absent or zero */
 	char payer_name[81];       /* UTF-8, trimmed */
+	/* Statements (camt.053/054, API Pix JSON, OFX); "" when absent. */
+	char end_to_end_id[36];    /* Pix endToEndId (32 chars) of the credit; for a
+	                            * REVERSAL, of the credit being returned */
+	char txid[36];             /* Pix txid of the charge (cob/cobv), 1-35 chars */
+	char refund_id[36];        /* devolução id (rtrId) of a REVERSAL */
+	char statement_ref[36];    /* the statement's own id: OFX FITID, camt AcctSvcrRef */
+	char free_text[141];       /* UTF-8: remittance info, OFX memo (the payer's words) */
+	int payer_document_partial; /* payer_document is masked: '*' marks hidden digits
+	                             * ("***123456**"), to be matched as partial */
+	/* The parser's identity of this fact when the format has one
+	 * ("pix|E2E...", "pixdev|E2E...|RTR..."), "" to let the ledger derive the
+	 * CNAB identity. With weak_identity the text is a content hash (no bank
+	 * id, e.g. OFX with non-unique FITIDs): the ledger numbers identical
+	 * ones within a file, and reports show them as weak. */
+	char identity[128];
+	int weak_identity;
 };
 
 #endif

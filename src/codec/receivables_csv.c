@@ -36,6 +36,7 @@ enum rcol {
 	COL_EMAIL,
 	COL_PHONE,
 	COL_STATE,
+	COL_ACCOUNT,
 	COL_COUNT
 };
 
@@ -63,6 +64,7 @@ static const struct {
 	[COL_EMAIL] = {"email", false},
 	[COL_PHONE] = {"phone", false},
 	[COL_STATE] = {"state", false},
+	[COL_ACCOUNT] = {"account", false},
 };
 
 static const char *const rcsv_states[27] = {
@@ -483,7 +485,15 @@ static int rcsv_parse_status(struct rcsv *p, struct receivable_row *row)
 		row->status = RECEIVABLE_CANCELLED;
 		return 0;
 	}
-	return rcsv_expected(p, COL_STATUS, "open or cancelled", s, len);
+	if (text_ieq(s, len, "disputed")) {
+		row->status = RECEIVABLE_DISPUTED;
+		return 0;
+	}
+	if (text_ieq(s, len, "renegotiated")) {
+		row->status = RECEIVABLE_RENEGOTIATED;
+		return 0;
+	}
+	return rcsv_expected(p, COL_STATUS, "open, cancelled, disputed or renegotiated", s, len);
 }
 
 static int rcsv_parse_email(struct rcsv *p, struct receivable_row *row)
@@ -555,6 +565,29 @@ static int rcsv_parse_state(struct rcsv *p, struct receivable_row *row)
 	return rcsv_expected(p, COL_STATE, "a Brazilian state code (UF) like SP or RJ", s, len);
 }
 
+/* The collection account a receivable belongs to, when the company collects
+ * through several accounts at one bank: the label given to `account add`. */
+static int rcsv_parse_account(struct rcsv *p, struct receivable_row *row)
+{
+	const char *s;
+	size_t len, i;
+
+	if (!rcsv_cell(p, COL_ACCOUNT, &s, &len))
+		return 0;
+	if (len >= sizeof row->account)
+		return rcsv_expected(p, COL_ACCOUNT, "an account label of at most 32 characters", s, len);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' ||
+		      c == '_' || c == '.'))
+			return rcsv_expected(p, COL_ACCOUNT, "an account label (letters, digits, '-', '_', '.')", s,
+					     len);
+	}
+	memcpy(row->account, s, len);
+	row->account[len] = '\0';
+	return 0;
+}
+
 /* Fills row from the current record; returns 0 or -1 with p->err set. */
 static int rcsv_row(struct rcsv *p, struct receivable_row *row)
 {
@@ -612,9 +645,23 @@ static int rcsv_row(struct rcsv *p, struct receivable_row *row)
 	    rcsv_percent(p, COL_INTEREST, &row->interest_month_e4) < 0 ||
 	    rcsv_parse_discount(p, row) < 0 || rcsv_parse_status(p, row) < 0 ||
 	    rcsv_parse_email(p, row) < 0 || rcsv_parse_phone(p, row) < 0 ||
-	    rcsv_parse_state(p, row) < 0)
+	    rcsv_parse_state(p, row) < 0 || rcsv_parse_account(p, row) < 0)
 		return -1;
 	return 0;
+}
+
+const char *receivable_status_name(enum receivable_status s)
+{
+	switch (s) {
+	case RECEIVABLE_CANCELLED:
+		return "cancelled";
+	case RECEIVABLE_DISPUTED:
+		return "disputed";
+	case RECEIVABLE_RENEGOTIATED:
+		return "renegotiated";
+	default:
+		return "open";
+	}
 }
 
 /* A column name for a message: UTF-8, cut at a character boundary to fit

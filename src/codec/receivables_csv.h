@@ -8,7 +8,18 @@
 #include "core/date.h"
 #include "core/diag.h"
 
-enum receivable_status { RECEIVABLE_OPEN = 0, RECEIVABLE_CANCELLED = 1 };
+/* The ERP's view of a receivable. Only OPEN ones may be charged; a payment
+ * for a CANCELLED or RENEGOTIATED one is PAID_CLOSED_RECEIVABLE; DISPUTED
+ * ones stay open for matching but no charge may be sent while disputed. */
+enum receivable_status {
+	RECEIVABLE_OPEN = 0,
+	RECEIVABLE_CANCELLED = 1,
+	RECEIVABLE_DISPUTED = 2,
+	RECEIVABLE_RENEGOTIATED = 3,
+};
+
+/* "open", "cancelled", "disputed", "renegotiated". */
+const char *receivable_status_name(enum receivable_status s);
 
 struct receivable_row {
 	long line;                 /* CSV line of the row */
@@ -30,6 +41,7 @@ struct receivable_row {
 	char email[121];
 	char phone[32];            /* digits and a leading '+' only */
 	char state[3];             /* UF, uppercase, "" when absent */
+	char account[33];          /* collection account label ("" = the bank's only account) */
 };
 
 typedef int (*receivable_fn)(void *ctx, const struct receivable_row *row, struct diag *d);

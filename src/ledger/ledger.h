@@ -15,8 +15,9 @@
 
 struct ledger;
 
-/* Schema version written to PRAGMA user_version; migrations run on open. */
-#define LEDGER_SCHEMA_VERSION 4
+/* The schema version (PRAGMA user_version): the number of migrations in
+ * ledger_schema.c, which run in order on open. */
+int ledger_schema_version(void);
 
 /* Opens the ledger at path. With create, a missing file is created and the
  * schema installed (running it on an existing ledger is harmless); without,

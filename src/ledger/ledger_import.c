@@ -175,20 +175,29 @@ int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_eve
 		     bool *inserted, struct diag *d)
 {
 	char identity[220];
-	event_identity(ev, identity, sizeof identity);
-	uint32_t ordinal = ordinal_next(lg, identity);
-	if (!ordinal)
-		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
-	size_t used = strlen(identity);
-	snprintf(identity + used, sizeof identity - used, "#%u", ordinal);
+	if (ev->identity[0])
+		snprintf(identity, sizeof identity, "%s", ev->identity);
+	else
+		event_identity(ev, identity, sizeof identity);
+	/* A bank id (endToEndId) names one fact: seen twice, even in one file,
+	 * it is the same credit. CNAB and weak identities describe content, so
+	 * identical rows within a file are numbered apart. */
+	if (!ev->identity[0] || ev->weak_identity) {
+		uint32_t ordinal = ordinal_next(lg, identity);
+		if (!ordinal)
+			return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+		size_t used = strlen(identity);
+		snprintf(identity + used, sizeof identity - used, "#%u", ordinal);
+	}
 	if (ledger_prepare(lg, &lg->st_event_insert,
 			   "INSERT OR IGNORE INTO event(import_id, identity, identity_hash, line, line_end, bank, agreement,"
 			   " nosso_numero, nosso_numero_raw, seu_numero, company_ref, occurrence, kind,"
 			   " occurrence_text, reasons, is_payment, due_date, occurrence_date, credit_date,"
 			   " face_cents, paid_cents, net_cents, tariff_cents, charges_cents, discount_cents,"
 			   " rebate_cents, iof_cents, other_expenses_cents, other_credits_cents,"
-			   " payer_document, payer_name)"
-			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			   " payer_document, payer_name, end_to_end_id, txid, refund_id, statement_ref, free_text,"
+			   " weak_identity, payer_document_partial)"
+			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			   d))
 		return -1;
 	sqlite3_stmt *st = lg->st_event_insert;
@@ -226,6 +235,13 @@ int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_eve
 	sqlite3_bind_int64(st, i++, ev->other_credits_cents);
 	ledger_bind_text_or_null(st, i++, ev->payer_document);
 	ledger_bind_text_or_null(st, i++, ev->payer_name);
+	ledger_bind_text_or_null(st, i++, ev->end_to_end_id);
+	ledger_bind_text_or_null(st, i++, ev->txid);
+	ledger_bind_text_or_null(st, i++, ev->refund_id);
+	ledger_bind_text_or_null(st, i++, ev->statement_ref);
+	ledger_bind_text_or_null(st, i++, ev->free_text);
+	sqlite3_bind_int(st, i++, ev->weak_identity != 0);
+	sqlite3_bind_int(st, i++, ev->payer_document_partial != 0);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording a bank event");
 	*inserted = sqlite3_changes(lg->db) == 1;

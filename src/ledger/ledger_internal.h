@@ -38,7 +38,7 @@ struct ledger {
  * and the report's "not reconciled" count must agree. */
 #define LEDGER_RECONCILED_KINDS                                                                     \
 	"('liquidation', 'liquidation_after_writeoff', 'entry_rejected', 'writeoff', 'protest', 'tariff', " \
-	"'unknown')"
+	"'unknown', 'credit', 'reversal')"
 
 /* The schema, one migration per array entry (index = version - 1). */
 extern const char *const ledger_migrations[];

@@ -11,11 +11,14 @@
 #define RECEIVABLE_COLUMNS                                                                          \
 	"id, ext_id, debtor_document, debtor_name, amount_cents, due_date, bank, nosso_numero,"    \
 	" nosso_numero_raw, pix_txid, issue_date, fine_e4, interest_month_e4, discount_cents,"      \
-	" discount_until, status, email, phone, state"
+	" discount_until, erp_status, email, phone, state, account"
 
-static const char *status_name(enum receivable_status s)
+static enum receivable_status status_from_name(const unsigned char *s)
 {
-	return s == RECEIVABLE_CANCELLED ? "cancelled" : "open";
+	for (int k = RECEIVABLE_OPEN; k <= RECEIVABLE_RENEGOTIATED; k++)
+		if (s && strcmp((const char *)s, receivable_status_name((enum receivable_status)k)) == 0)
+			return (enum receivable_status)k;
+	return RECEIVABLE_OPEN;
 }
 
 static void read_row(sqlite3_stmt *st, struct ledger_receivable *out)
@@ -37,12 +40,11 @@ static void read_row(sqlite3_stmt *st, struct ledger_receivable *out)
 	r->interest_month_e4 = sqlite3_column_int64(st, 12);
 	r->discount_cents = sqlite3_column_int64(st, 13);
 	r->discount_until = ledger_column_date(st, 14);
-	const unsigned char *status = sqlite3_column_text(st, 15);
-	r->status = status && strcmp((const char *)status, "cancelled") == 0 ? RECEIVABLE_CANCELLED
-									      : RECEIVABLE_OPEN;
+	r->status = status_from_name(sqlite3_column_text(st, 15));
 	ledger_column_copy(st, 16, r->email, sizeof r->email);
 	ledger_column_copy(st, 17, r->phone, sizeof r->phone);
 	ledger_column_copy(st, 18, r->state, sizeof r->state);
+	ledger_column_copy(st, 19, r->account, sizeof r->account);
 }
 
 /* Names the first field that differs, or NULL when the rows are the same
@@ -72,6 +74,7 @@ static const char *first_difference(const struct receivable_row *a, const struct
 	DIFF_STR(email)
 	DIFF_STR(phone)
 	DIFF_STR(state)
+	DIFF_STR(account)
 #undef DIFF_STR
 #undef DIFF_NUM
 	return NULL;
@@ -110,10 +113,11 @@ static void bind_row(sqlite3_stmt *st, const struct receivable_row *r)
 	sqlite3_bind_int64(st, 12, r->interest_month_e4);
 	sqlite3_bind_int64(st, 13, r->discount_cents);
 	ledger_bind_date(st, 14, r->discount_until);
-	sqlite3_bind_text(st, 15, status_name(r->status), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, receivable_status_name(r->status), -1, SQLITE_STATIC);
 	ledger_bind_text_or_null(st, 16, r->email);
 	ledger_bind_text_or_null(st, 17, r->phone);
 	ledger_bind_text_or_null(st, 18, r->state);
+	ledger_bind_text_or_null(st, 19, r->account);
 }
 
 int ledger_receivable_put(struct ledger *lg, const char *filename, const struct receivable_row *row,
@@ -140,7 +144,7 @@ int ledger_receivable_put(struct ledger *lg, const char *filename, const struct 
 				"nosso número %s at bank %03d already belongs to receivable '%s'",
 				row->nosso_numero_raw, row->bank, other.row.id);
 
-	if (found && old.row.status == RECEIVABLE_OPEN && row->status == RECEIVABLE_CANCELLED) {
+	if (found && old.row.status != RECEIVABLE_CANCELLED && row->status == RECEIVABLE_CANCELLED) {
 		/* Cancelling a debt that money was already applied to would hide
 		 * that money: the allocation must be undone first. */
 		int64_t applied;
@@ -158,22 +162,27 @@ int ledger_receivable_put(struct ledger *lg, const char *filename, const struct 
 
 	ledger_now(now, sizeof now);
 	snprintf(source, sizeof source, "%s:%ld", filename, row->line);
+	/* status keeps the version-1 meaning (open or cancelled) for older
+	 * readers; erp_status (schema 5) is the ERP's full state. */
 	const char *sql =
 		found ? "UPDATE receivable SET ext_id=?1, debtor_document=?2, debtor_name=?3, amount_cents=?4,"
 			" due_date=?5, bank=?6, nosso_numero=?7, nosso_numero_raw=?8, pix_txid=?9,"
 			" issue_date=?10, fine_e4=?11, interest_month_e4=?12, discount_cents=?13,"
-			" discount_until=?14, status=?15, email=?16, phone=?17, state=?18, source=?19,"
-			" updated_at=?20 WHERE ext_id=?1"
+			" discount_until=?14, erp_status=?15,"
+			" status=CASE ?15 WHEN 'cancelled' THEN 'cancelled' ELSE 'open' END,"
+			" email=?16, phone=?17, state=?18, account=?19, source=?20,"
+			" updated_at=?21 WHERE ext_id=?1"
 		      : "INSERT INTO receivable(" RECEIVABLE_COLUMNS
-			", source, created_at, updated_at) VALUES (NULL,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
-			"?12,?13,?14,?15,?16,?17,?18,?19,?20,?20)";
+			", status, source, created_at, updated_at) VALUES (NULL,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+			"?12,?13,?14,?15,?16,?17,?18,?19,"
+			"CASE ?15 WHEN 'cancelled' THEN 'cancelled' ELSE 'open' END,?20,?21,?21)";
 	sqlite3_stmt **cached = found ? &lg->st_receivable_update : &lg->st_receivable_insert;
 	if (ledger_prepare(lg, cached, sql, d))
 		return -1;
 	sqlite3_stmt *st = *cached;
 	bind_row(st, row);
-	sqlite3_bind_text(st, 19, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 20, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 20, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 21, now, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

@@ -13,7 +13,8 @@
 	" e.occurrence_text, e.reasons, e.due_date, e.occurrence_date, e.credit_date, e.face_cents," \
 	" e.paid_cents, e.net_cents, e.tariff_cents, e.charges_cents, e.discount_cents,"             \
 	" e.rebate_cents, e.iof_cents, e.other_expenses_cents, e.other_credits_cents,"               \
-	" e.payer_document, e.payer_name"
+	" e.payer_document, e.payer_name, e.end_to_end_id, e.txid, e.refund_id, e.statement_ref,"     \
+	" e.free_text, e.weak_identity, e.payer_document_partial, e.identity"
 
 static void read_event(sqlite3_stmt *st, struct ledger_event *out)
 {
@@ -53,6 +54,14 @@ static void read_event(sqlite3_stmt *st, struct ledger_event *out)
 	ev->other_credits_cents = sqlite3_column_int64(st, c++);
 	ledger_column_copy(st, c++, ev->payer_document, sizeof ev->payer_document);
 	ledger_column_copy(st, c++, ev->payer_name, sizeof ev->payer_name);
+	ledger_column_copy(st, c++, ev->end_to_end_id, sizeof ev->end_to_end_id);
+	ledger_column_copy(st, c++, ev->txid, sizeof ev->txid);
+	ledger_column_copy(st, c++, ev->refund_id, sizeof ev->refund_id);
+	ledger_column_copy(st, c++, ev->statement_ref, sizeof ev->statement_ref);
+	ledger_column_copy(st, c++, ev->free_text, sizeof ev->free_text);
+	ev->weak_identity = sqlite3_column_int(st, c++);
+	ev->payer_document_partial = sqlite3_column_int(st, c++);
+	ledger_column_copy(st, c++, ev->identity, sizeof ev->identity);
 }
 
 enum { PENDING_BATCH = 4096 };

@@ -148,6 +148,47 @@ const char *const ledger_migrations[] = {
 	 * beside the ledger (PATH.files/ab/abcdef...): a 200 MB return no longer
 	 * goes through SQLite's WAL twice. `content` stays empty for new rows. */
 	"ALTER TABLE import ADD COLUMN stored TEXT;",
+
+	/* 5: Pix statements and the charge gate.
+	 * - receivable.erp_status: the ERP's full state (disputed and
+	 *   renegotiated join open and cancelled; `status` keeps its version-1
+	 *   meaning); receivable.account: the collection account's label.
+	 * - event: Pix and statement references (endToEndId, txid, devolução
+	 *   id, the statement's own reference, free text such as an OFX memo)
+	 *   and whether the identity is weak (content hash, no bank id).
+	 * - exception_resolution: what a human decided about an outcome that
+	 *   needed one (an exception is such an outcome without a row here). */
+	"ALTER TABLE receivable ADD COLUMN erp_status TEXT NOT NULL DEFAULT 'open'"
+	"  CHECK (erp_status IN ('open','cancelled','disputed','renegotiated'));"
+	"UPDATE receivable SET erp_status = status;"
+	"ALTER TABLE receivable ADD COLUMN account TEXT;"
+	"CREATE INDEX receivable_by_txid ON receivable(pix_txid) WHERE pix_txid IS NOT NULL;"
+	"ALTER TABLE event ADD COLUMN end_to_end_id TEXT;"
+	"ALTER TABLE event ADD COLUMN txid TEXT;"
+	"ALTER TABLE event ADD COLUMN refund_id TEXT;"
+	"ALTER TABLE event ADD COLUMN statement_ref TEXT;"
+	"ALTER TABLE event ADD COLUMN free_text TEXT;"
+	"ALTER TABLE event ADD COLUMN weak_identity INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE event ADD COLUMN payer_document_partial INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX event_by_e2e ON event(end_to_end_id) WHERE end_to_end_id IS NOT NULL;"
+	"CREATE TABLE exception_resolution ("
+	"  id INTEGER PRIMARY KEY,"
+	"  outcome_id INTEGER NOT NULL REFERENCES outcome(id),"
+	"  action TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  at TEXT NOT NULL"
+	");"
+	"CREATE INDEX exception_resolution_by_outcome ON exception_resolution(outcome_id);"
+	"CREATE TRIGGER exception_resolution_no_update BEFORE UPDATE ON exception_resolution"
+	" BEGIN SELECT RAISE(ABORT, 'exception resolutions are append-only'); END;"
+	"CREATE TRIGGER exception_resolution_no_delete BEFORE DELETE ON exception_resolution"
+	" BEGIN SELECT RAISE(ABORT, 'exception resolutions are append-only'); END;",
 };
 
 const int ledger_migration_count = (int)(sizeof ledger_migrations / sizeof ledger_migrations[0]);
+
+int ledger_schema_version(void)
+{
+	return ledger_migration_count;
+}
