@@ -176,7 +176,8 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 	struct import_ctx ic = {.lg = lg,
 				.forced_bank = opt->layout_path ? layout_single_bank(fmt.layout) : 0,
 				.fb = &fb,
-				.record_step = (size_t)layout_length(fmt.layout) + 1};
+				/* statements have no fixed record length: no early release */
+				.record_step = fmt.layout ? (size_t)layout_length(fmt.layout) + 1 : 0};
 	struct warn_ctx wc = {.cli = cli, .strict = opt->strict};
 	int64_t conflict = 0;
 	long max_nsa = 0;
@@ -227,6 +228,15 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 		ledger_rollback(lg);
 		cli_print_diag(&d);
 		fprintf(stderr, "%s: refused, nothing imported\n", path);
+	} else if (!cli->quiet && fmt.statement) {
+		char gen[16];
+		date_format_iso(info.generated, gen, sizeof gen);
+		printf("%s: %s%ld entr%s, %ld new event%s (%ld payment%s), %ld already known; %s %s, account %s, "
+		       "generated %s\n",
+		       path, opt->dry_run ? "[dry run, nothing saved] " : "", info.titles, info.titles == 1 ? "y" : "ies",
+		       ic.events, ic.events == 1 ? "" : "s", ic.payments, ic.payments == 1 ? "" : "s", ic.duplicates,
+		       fmt.family, info.layout_name ? info.layout_name : "", info.agreement[0] ? info.agreement : "-",
+		       gen[0] ? gen : "-");
 	} else if (!cli->quiet) {
 		char gen[16];
 		date_format_iso(info.generated, gen, sizeof gen);

@@ -114,6 +114,95 @@ static void print_field(const struct layout *l, const struct layout_field *f, co
 	putchar('\n');
 }
 
+/* Statements (camt, API Pix JSON, OFX) have no fixed records: each entry
+ * is listed as the normalized event concilia would record, with the line
+ * it starts on, and problems marked under it. */
+struct statement_listing {
+	const struct collected *marks;
+	long events;
+};
+
+static void print_text(const char *name, const char *value)
+{
+	if (value[0])
+		printf("    %-16s %s\n", name, value);
+}
+
+static void print_cents(const char *name, int64_t cents)
+{
+	char buf[40];
+	money_format(cents, buf, sizeof buf);
+	printf("    %-16s %s\n", name, buf);
+}
+
+static void print_date(const char *name, cdate d)
+{
+	char buf[16];
+	if (d == CDATE_NONE)
+		return;
+	date_format_iso(d, buf, sizeof buf);
+	printf("    %-16s %s\n", name, buf);
+}
+
+static int print_statement_event(void *ctx, const struct bank_event *ev, struct diag *d)
+{
+	struct statement_listing *sl = ctx;
+	(void)d;
+	sl->events++;
+	printf("line %ld: %s%s\n", ev->line, event_kind_name(ev->kind), ev->weak_identity ? " (weak identity)" : "");
+	print_text("identity", ev->identity);
+	print_text("end_to_end_id", ev->end_to_end_id);
+	print_text("txid", ev->txid);
+	print_text("refund_id", ev->refund_id);
+	print_text("statement_ref", ev->statement_ref);
+	print_cents("amount", ev->paid_cents);
+	print_date("date", ev->occurrence_date);
+	print_date("credit_date", ev->credit_date);
+	print_text("payer_name", ev->payer_name);
+	if (ev->payer_document[0])
+		printf("    %-16s %s%s\n", "payer_document", ev->payer_document,
+		       ev->payer_document_partial ? " (masked: partial)" : "");
+	print_text("free_text", ev->free_text);
+	print_marks(sl->marks, ev->line);
+	return 0;
+}
+
+static int inspect_statement(const char *path, const struct bank_file_format *fmt, const struct file_bytes *fb)
+{
+	struct collected marks = {0};
+	struct statement_listing sl = {.marks = &marks};
+	struct cnab_file_info info;
+	struct diag err;
+	diag_clear(&err);
+	memset(&info, 0, sizeof info);
+	/* Warnings first (collected by a dry parse), then the listing. */
+	int prc = bank_file_parse(fmt, path, fb->data, fb->len, &info, NULL, NULL, collect, &marks, &err);
+	if (prc != 0)
+		collect(&marks, &err);
+	printf("%s: %s, %s", path, fmt->family, info.layout_name ? info.layout_name : "-");
+	if (info.agreement[0])
+		printf(", account %s", info.agreement);
+	printf("\n");
+	if (prc == 0) {
+		struct diag ignored;
+		diag_clear(&ignored);
+		bank_file_parse(fmt, path, fb->data, fb->len, &info, print_statement_event, &sl, NULL, NULL, &ignored);
+	}
+	print_marks(&marks, 0);
+	long errors = 0, warnings = 0;
+	for (size_t i = 0; i < marks.n; i++) {
+		if (marks.d[i].severity == DIAG_ERROR)
+			errors++;
+		else
+			warnings++;
+	}
+	printf("%s: %ld entr%s; %ld error%s, %ld warning%s: %s\n", path, sl.events, sl.events == 1 ? "y" : "ies",
+	       errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+	       prc == 0 ? "concilia would import it" : "concilia would refuse it");
+	free(marks.d);
+	return prc == 0 ? EXIT_CLEAN : EXIT_REJECTED;
+}
+
 static int run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"layout", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
@@ -143,6 +232,11 @@ static int run(struct cli *cli, int argc, char **argv)
 		cli_print_diag(&d);
 		file_bytes_release(&fb);
 		return EXIT_REJECTED;
+	}
+	if (fmt.statement) {
+		int rc = inspect_statement(path, &fmt, &fb);
+		file_bytes_release(&fb);
+		return rc;
 	}
 
 	/* First the parser's verdict, collected; then the listing. */

@@ -8,6 +8,24 @@
 #include "codec/cnab400.h"
 #include "codec/record_reader.h"
 
+/* Statement readers, tried in order before CNAB. Each format is claimed
+ * by its first bytes; CNAB files start with digits, so no reader can take
+ * one by mistake. */
+static const struct statement_reader *const statement_readers[] = {
+	NULL,
+};
+
+/* The first byte that is not a BOM or white space. */
+static unsigned char first_content_byte(const unsigned char *buf, size_t len)
+{
+	size_t i = 0;
+	if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
+		i = 3;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	return i < len ? buf[i] : 0;
+}
+
 int bank_file_detect(const char *filename, const unsigned char *buf, size_t len, const char *layout_path,
 		     struct bank_file_format *fmt, struct layout **owned, struct diag *err)
 {
@@ -15,6 +33,23 @@ int bank_file_detect(const char *filename, const unsigned char *buf, size_t len,
 	size_t reclen = record_first(buf, len, &rec);
 	memset(fmt, 0, sizeof *fmt);
 	*owned = NULL;
+
+	if (!layout_path) {
+		for (size_t i = 0; statement_readers[i]; i++) {
+			if (statement_readers[i]->sniff(buf, len)) {
+				fmt->statement = statement_readers[i];
+				fmt->family = statement_readers[i]->family;
+				fmt->bank = -1;
+				return 0;
+			}
+		}
+		unsigned char c = first_content_byte(buf, len);
+		if (c == '<' || c == '{' || c == '[')
+			return diag_set(err, DIAG_ERROR, filename, 1, 1, NULL,
+					"%s document that is not a statement concilia reads (camt.053/054, API Pix "
+					"JSON, OFX)",
+					c == '<' ? "an XML or SGML" : "a JSON");
+	}
 
 	struct stat sb;
 	if (layout_path && strchr(layout_path, '/') == NULL && stat(layout_path, &sb) != 0) {
@@ -61,6 +96,8 @@ int bank_file_parse(const struct bank_file_format *fmt, const char *filename, co
 		    size_t len, struct cnab_file_info *info, cnab_event_fn on_event, void *ctx, diag_sink warn,
 		    void *wctx, struct diag *err)
 {
+	if (fmt->statement)
+		return fmt->statement->parse(filename, buf, len, info, on_event, ctx, warn, wctx, err);
 	if (strcmp(fmt->family, "cnab400") == 0)
 		return cnab400_parse(fmt->layout, filename, buf, len, info, on_event, ctx, warn, wctx, err);
 	return cnab240_parse(fmt->layout, filename, buf, len, info, on_event, ctx, warn, wctx, err);

@@ -8,9 +8,24 @@
 #include "codec/layout.h"
 #include "core/diag.h"
 
+/* A statement format (camt, API Pix JSON, OFX): recognized by content,
+ * read by its own parser, with the same contract as cnab240_parse (the
+ * file information goes to struct cnab_file_info: bank, agreement = the
+ * account, generated = the statement's date, layout_name = the exact
+ * version read, titles = entries). */
+struct statement_reader {
+	const char *family; /* "camt", "pix-api", "ofx": recorded as the import's format */
+	/* Cheap check of the first bytes: 1 when the file is this format (the
+	 * parser then owns every diagnostic), 0 when not. */
+	int (*sniff)(const unsigned char *buf, size_t len);
+	int (*parse)(const char *filename, const unsigned char *buf, size_t len, struct cnab_file_info *info,
+		     cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err);
+};
+
 struct bank_file_format {
-	const char *family;          /* "cnab240", "cnab400" */
-	const struct layout *layout; /* built-in, or *owned */
+	const char *family;          /* "cnab240", "cnab400", or the statement reader's */
+	const struct layout *layout; /* built-in, or *owned; NULL for statements */
+	const struct statement_reader *statement; /* NULL for CNAB */
 	int bank;                    /* from the header, -1 when unreadable */
 };
 
