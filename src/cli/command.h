@@ -32,5 +32,8 @@ extern const struct command cmd_report;
 extern const struct command cmd_inspect;
 extern const struct command cmd_boleto;
 extern const struct command cmd_pix;
+extern const struct command cmd_exceptions;
+extern const struct command cmd_undo;
+extern const struct command cmd_journal;
 
 #endif

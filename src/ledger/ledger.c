@@ -166,12 +166,10 @@ void ledger_close(struct ledger *lg)
 {
 	if (!lg)
 		return;
-	sqlite3_stmt **all[] = {&lg->st_event_insert,	   &lg->st_outcome_insert, &lg->st_allocation_insert,
-				&lg->st_receivable_by_ref, &lg->st_receivable_allocated, &lg->st_journal_insert,
-				&lg->st_journal_last,	   &lg->st_receivable_by_ext,	  &lg->st_receivable_insert,
-				&lg->st_receivable_update, &lg->st_receivable_bank_state};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		sqlite3_finalize(*all[i]);
+	/* Every cached statement, whoever prepared it: a new one can't leak. */
+	sqlite3_stmt *st;
+	while ((st = sqlite3_next_stmt(lg->db, NULL)) != NULL)
+		sqlite3_finalize(st);
 	sqlite3_close(lg->db);
 	free(lg->ord_keys);
 	free(lg->ord_counts);

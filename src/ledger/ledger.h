@@ -144,6 +144,7 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 
 struct ledger_outcome {
 	int64_t event_id;
+	bool needs_human;        /* goes to the exception queue */
 	int64_t receivable_id;   /* 0 = none */
 	const char *category;    /* "MATCHED_EXACT", ... */
 	const char *rule;        /* "R1 nosso_numero", or NULL */
@@ -154,6 +155,7 @@ struct ledger_outcome {
 	bool settles;            /* the receivable is paid in full by this */
 	const char *detail;      /* human explanation */
 	int64_t run_id;
+	const char *rule_set;    /* version of the rules that decided (allocations) */
 };
 
 /* The bank-side state of a receivable: "" (none), "registration_rejected",
@@ -165,8 +167,133 @@ int ledger_receivable_state_add(struct ledger *lg, int64_t rowid, const char *st
 				struct diag *d);
 
 int ledger_run_start(struct ledger *lg, int64_t *run_id, struct diag *d);
+/* Ends the run: its journal entry carries a digest of every outcome,
+ * candidate and allocation row the run wrote (journal verify recomputes it). */
 int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct diag *d);
-int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, struct diag *d);
+/* Records the outcome (and, when money is applied, its allocation with
+ * the run and rule set); *outcome_id may be NULL. */
+int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, int64_t *outcome_id, struct diag *d);
+
+/* ---- matching (ledger_match.c) */
+
+/* A receivable with what the matcher needs to know about it now. */
+struct ledger_receivable_facts {
+	struct ledger_receivable rec;
+	int64_t allocated_cents; /* net of undone and reversed allocations */
+	bool settled;            /* a settling allocation that nothing reversed */
+	char bank_state[24];     /* "" or registration_rejected / written_off / protested */
+};
+
+/* Fills allocated_cents, settled and bank_state of f->rec. */
+int ledger_receivable_facts(struct ledger *lg, struct ledger_receivable_facts *f, struct diag *d);
+/* 1 found, 0 not, -1 error. */
+int ledger_receivable_by_txid(struct ledger *lg, const char *txid, struct ledger_receivable *out,
+			      struct diag *d);
+int ledger_receivable_by_ext_id(struct ledger *lg, const char *ext_id, struct ledger_receivable *out,
+				struct diag *d);
+/* Receivables of a debtor that can still take money (ERP status open or
+ * disputed), oldest due first; pattern may be masked with '*' (partial).
+ * Writes up to max into out, returns how many exist in total (may be more
+ * than max), -1 on error. */
+int ledger_receivables_of_debtor(struct ledger *lg, const char *pattern, struct ledger_receivable *out, int max,
+				 struct diag *d);
+
+/* The earliest money-in event with this endToEndId: 1 found (*event_id),
+ * 0 not, -1 error. */
+int ledger_credit_by_e2e(struct ledger *lg, const char *e2e, int64_t *event_id, struct diag *d);
+
+struct ledger_allocation {
+	int64_t id;
+	int64_t event_id;
+	int64_t receivable_id;
+	int64_t cents;      /* negative for compensating rows */
+	int64_t remaining;  /* cents minus what later rows reversed (positive rows) */
+	int64_t reverses;   /* 0 = an original row */
+	bool settles;
+	char rule[64];
+	char created_at[32];
+};
+
+/* 1 found, 0 not, -1 error. */
+int ledger_allocation_get(struct ledger *lg, int64_t id, struct ledger_allocation *out, struct diag *d);
+/* The event's original allocations that still hold money (remaining > 0),
+ * newest first; returns the count written (<= max), -1 on error. */
+int ledger_event_live_allocations(struct ledger *lg, int64_t event_id, struct ledger_allocation *out, int max,
+				  struct diag *d);
+/* Appends an allocation: a manual application, an undo or a reversal
+ * (reverses != 0, cents < 0). run_id 0 = outside a run. */
+int ledger_allocation_add(struct ledger *lg, int64_t event_id, int64_t receivable_id, int64_t cents,
+			  const char *rule, bool settles, int64_t reverses, const char *reason, int64_t run_id,
+			  int64_t *id, struct diag *d);
+/* Money of an event not applied to any receivable: paid minus net allocations. */
+int ledger_event_unapplied(struct ledger *lg, int64_t event_id, int64_t paid_cents, int64_t *unapplied,
+			   struct diag *d);
+
+/* A receivable an AMBIGUOUS or proposing outcome points at. */
+int ledger_outcome_candidate_add(struct ledger *lg, int64_t outcome_id, int64_t receivable_id, const char *rule,
+				 int64_t cents, struct diag *d);
+
+/* ---- the exception queue (ledger_exceptions.c) */
+struct ledger_exception {
+	int64_t outcome_id;
+	int64_t event_id;
+	char category[32];
+	char rule[64];
+	char receivable_id[65];   /* ERP id, "" when none */
+	char debtor_name[121];
+	char payer_document[15];
+	char payer_name[81];
+	char nosso_numero[21];
+	char end_to_end_id[36];
+	char txid[36];
+	char free_text[141];
+	int64_t paid_cents, expected_cents, allocated_cents, excess_cents;
+	int64_t unapplied_cents;  /* of the event, now */
+	char payment_date[16];
+	char filename[512];
+	long line;
+	char detail[300];
+	char imported_at[32];
+	bool undone;              /* an allocation of this event was undone */
+	bool resolved;
+	char resolution[200];     /* "action by actor at time: reason" of the latest */
+	int candidates;
+};
+
+/* Calls fn for each open exception (all, with resolved ones too, when
+ * all is true), oldest first. */
+int ledger_exceptions(struct ledger *lg, bool all, int (*fn)(void *ctx, const struct ledger_exception *x),
+		      void *ctx, struct diag *d);
+/* 1 found, 0 no such outcome, -1 error. */
+int ledger_exception_get(struct ledger *lg, int64_t outcome_id, struct ledger_exception *x, struct diag *d);
+
+struct ledger_candidate {
+	int64_t receivable_rowid;
+	char receivable_id[65];
+	char debtor_name[121];
+	char rule[64];
+	int64_t cents;
+};
+/* The candidates of an outcome; returns the count written (<= max). */
+int ledger_outcome_candidates(struct ledger *lg, int64_t outcome_id, struct ledger_candidate *out, int max,
+			      struct diag *d);
+/* Appends a resolution (who: the ledger's actor, when: now) and journals it. */
+int ledger_exception_resolve(struct ledger *lg, int64_t outcome_id, const char *action, const char *reason,
+			     struct diag *d);
+
+/* ---- audit (ledger_verify.c) */
+struct ledger_verify_report {
+	long journal_rows;
+	long runs_checked;
+	long imports_checked;
+	long problems;
+};
+/* Recomputes the journal's hash chain, each run's row digest, each stored
+ * file's SHA-256 and the append-only triggers; every problem found goes
+ * to report_fn as one sentence. Returns 0 when the checks could run (look
+ * at r->problems), -1 on error. */
+int ledger_verify(struct ledger *lg, struct ledger_verify_report *r, void (*report_fn)(void *ctx, const char *msg),
+		  void *ctx, struct diag *d);
 
 /* ---- reports */
 struct ledger_report_item {

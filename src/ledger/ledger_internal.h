@@ -22,6 +22,15 @@ struct ledger {
 	sqlite3_stmt *st_receivable_insert;
 	sqlite3_stmt *st_receivable_update;
 	sqlite3_stmt *st_receivable_bank_state;
+	sqlite3_stmt *st_receivable_by_txid;
+	sqlite3_stmt *st_receivables_of_debtor;
+	sqlite3_stmt *st_receivables_of_cpf_middle;
+	sqlite3_stmt *st_receivables_of_like;
+	sqlite3_stmt *st_credit_by_e2e;
+	sqlite3_stmt *st_live_allocations;
+	sqlite3_stmt *st_allocation_add;
+	sqlite3_stmt *st_event_unapplied;
+	sqlite3_stmt *st_candidate_add;
 	/* Per-file count of identical event identities (64-bit hash -> count):
 	 * two identical lines in one file are two real events (a boleto paid
 	 * twice the same day), the same line in another file is a re-send. */
@@ -61,5 +70,11 @@ void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t n);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" ($CONCILIA_NOW overrides, for tests). */
 void ledger_now(char *buf, size_t n);
+
+/* SHA-256 over a run's outcome, candidate, allocation and state rows in a
+ * canonical text form (ledger_verify.c); hex >= 65 bytes. */
+int ledger_run_digest(struct ledger *lg, int64_t run_id, char *hex, struct diag *d);
+/* The same for one allocation row (allocations made outside a run). */
+int ledger_allocation_digest(struct ledger *lg, int64_t id, char *hex, struct diag *d);
 
 #endif

@@ -223,9 +223,13 @@ int ledger_receivable_by_ref(struct ledger *lg, int bank, const char *nosso_nume
 int ledger_receivable_allocated(struct ledger *lg, int64_t rowid, int64_t *allocated_cents,
 				bool *settled, struct diag *d)
 {
+	/* Undo and reversal rows are negative and point at what they undo: the
+	 * sum is what stays applied, and a settling row only counts while
+	 * nothing reversed it. */
 	if (ledger_prepare(lg, &lg->st_receivable_allocated,
-			   "SELECT COALESCE(SUM(cents), 0), COALESCE(MAX(settles), 0) FROM allocation"
-			   " WHERE receivable_id = ?",
+			   "SELECT COALESCE(SUM(a.cents), 0),"
+			   " COALESCE(MAX(a.settles AND NOT EXISTS (SELECT 1 FROM allocation b WHERE b.reverses = a.id)), 0)"
+			   " FROM allocation a WHERE a.receivable_id = ?",
 			   d))
 		return -1;
 	sqlite3_stmt *st = lg->st_receivable_allocated;
@@ -239,4 +243,85 @@ int ledger_receivable_allocated(struct ledger *lg, int64_t rowid, int64_t *alloc
 	*settled = sqlite3_column_int(st, 1) != 0;
 	sqlite3_reset(st);
 	return 0;
+}
+
+/* One row by a unique key: 1 found, 0 not, -1 error. */
+static int receivable_one(struct ledger *lg, sqlite3_stmt **cached, const char *sql, const char *key,
+			  struct ledger_receivable *out, struct diag *d)
+{
+	if (ledger_prepare(lg, cached, sql, d))
+		return -1;
+	sqlite3_stmt *st = *cached;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_row(st, out);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "looking up a receivable");
+	return rc == SQLITE_ROW;
+}
+
+int ledger_receivable_by_txid(struct ledger *lg, const char *txid, struct ledger_receivable *out,
+			      struct diag *d)
+{
+	return receivable_one(lg, &lg->st_receivable_by_txid,
+			      "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE pix_txid = ? LIMIT 1", txid, out, d);
+}
+
+int ledger_receivable_by_ext_id(struct ledger *lg, const char *ext_id, struct ledger_receivable *out,
+				struct diag *d)
+{
+	return find_by_ext_id(lg, ext_id, out, d);
+}
+
+int ledger_receivables_of_debtor(struct ledger *lg, const char *pattern, struct ledger_receivable *out, int max,
+				 struct diag *d)
+{
+	/* A full document uses its index; the masked CPF of Pix receipts
+	 * ("***123456**") the index on digits 4-9; any other mask is a LIKE. */
+	size_t n = strlen(pattern);
+	bool masked = strchr(pattern, '*') != NULL;
+	bool cpf_middle = masked && n == 11 && strspn(pattern, "*") == 3 && strspn(pattern + 3, "0123456789") == 6 &&
+			  strcmp(pattern + 9, "**") == 0;
+	char like[16], middle[8];
+	sqlite3_stmt **cached;
+	const char *sql;
+	const char *key = pattern;
+	if (!masked) {
+		cached = &lg->st_receivables_of_debtor;
+		sql = "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE debtor_document = ?1"
+		      " AND erp_status IN ('open','disputed') ORDER BY due_date, id";
+	} else if (cpf_middle) {
+		memcpy(middle, pattern + 3, 6);
+		middle[6] = '\0';
+		key = middle;
+		cached = &lg->st_receivables_of_cpf_middle;
+		sql = "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE length(debtor_document) = 11"
+		      " AND substr(debtor_document, 4, 6) = ?1 AND erp_status IN ('open','disputed')"
+		      " ORDER BY due_date, id";
+	} else {
+		if (n >= sizeof like)
+			return 0;
+		for (size_t i = 0; i <= n; i++)
+			like[i] = pattern[i] == '*' ? '_' : pattern[i];
+		key = like;
+		cached = &lg->st_receivables_of_like;
+		sql = "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE debtor_document LIKE ?1"
+		      " AND erp_status IN ('open','disputed') ORDER BY due_date, id";
+	}
+	if (ledger_prepare(lg, cached, sql, d))
+		return -1;
+	sqlite3_stmt *st = *cached;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int total = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (total < max)
+			read_row(st, &out[total]);
+		total++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "listing a debtor's receivables");
+	return total;
 }

@@ -184,6 +184,45 @@ const char *const ledger_migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'exception resolutions are append-only'); END;"
 	"CREATE TRIGGER exception_resolution_no_delete BEFORE DELETE ON exception_resolution"
 	" BEGIN SELECT RAISE(ABORT, 'exception resolutions are append-only'); END;",
+
+	/* 6: the full matcher (rules R1-R6, undo, the exception queue).
+	 * - outcome.needs_human: decided by the matcher when it writes the row,
+	 *   so the queue is one indexed query (rows written before are filled
+	 *   in once, with the append-only trigger lifted for that statement).
+	 * - outcome_candidate: the receivables an AMBIGUOUS or proposed (R4-R6)
+	 *   outcome points at, for the human who decides.
+	 * - allocation.run_id / rule_set: which run and which version of the
+	 *   rules applied the money; undo rows carry the reason.
+	 * - the masked CPF of Pix receipts shows digits 4-9: an index on them. */
+	"ALTER TABLE outcome ADD COLUMN needs_human INTEGER NOT NULL DEFAULT 0;"
+	"DROP TRIGGER outcome_no_update;"
+	"UPDATE outcome SET needs_human = 1 WHERE category IN ('UNDERPAID','OVERPAID','DUPLICATE_PAYMENT',"
+	"  'UNKNOWN_REFERENCE','PAID_CLOSED_RECEIVABLE','REGISTRATION_REJECTED','UNKNOWN_OCCURRENCE');"
+	"CREATE TRIGGER outcome_no_update BEFORE UPDATE ON outcome BEGIN SELECT RAISE(ABORT, 'outcomes are append-only'); END;"
+	"CREATE TRIGGER outcome_no_delete BEFORE DELETE ON outcome BEGIN SELECT RAISE(ABORT, 'outcomes are append-only'); END;"
+	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE INDEX outcome_needing_human ON outcome(id) WHERE needs_human = 1;"
+	"ALTER TABLE allocation ADD COLUMN run_id INTEGER REFERENCES run(id);"
+	"ALTER TABLE allocation ADD COLUMN rule_set TEXT;"
+	"CREATE INDEX allocation_by_event ON allocation(event_id);"
+	"CREATE INDEX allocation_by_reverses ON allocation(reverses) WHERE reverses IS NOT NULL;"
+	"CREATE TABLE outcome_candidate ("
+	"  id INTEGER PRIMARY KEY,"
+	"  outcome_id INTEGER NOT NULL REFERENCES outcome(id),"
+	"  receivable_id INTEGER NOT NULL REFERENCES receivable(id),"
+	"  rule TEXT NOT NULL,"
+	"  cents INTEGER NOT NULL"
+	");"
+	"CREATE INDEX outcome_candidate_by_outcome ON outcome_candidate(outcome_id);"
+	"CREATE TRIGGER outcome_candidate_no_update BEFORE UPDATE ON outcome_candidate"
+	" BEGIN SELECT RAISE(ABORT, 'candidates are append-only'); END;"
+	"CREATE TRIGGER outcome_candidate_no_delete BEFORE DELETE ON outcome_candidate"
+	" BEGIN SELECT RAISE(ABORT, 'candidates are append-only'); END;"
+	"CREATE INDEX receivable_by_cpf_middle ON receivable(substr(debtor_document, 4, 6))"
+	"  WHERE length(debtor_document) = 11;"
+	/* A resolution covers the undos before it: the newest allocation id
+	 * when it was written (timestamps can tie; ids can't). */
+	"ALTER TABLE exception_resolution ADD COLUMN after_allocation INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int ledger_migration_count = (int)(sizeof ledger_migrations / sizeof ledger_migrations[0]);

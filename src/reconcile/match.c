@@ -1,0 +1,249 @@
+/* Rules R1-R5 for one payment (R6 looks across payments: reconcile.c).
+ * Each rule gathers candidates; the first rule that has any decides. */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/money.h"
+#include "reconcile/match.h"
+#include "reconcile/payer.h"
+#include "reconcile/subset_sum.h"
+#include "reconcile/text_refs.h"
+
+#define DEBTOR_MAX 64 /* one payer's open receivables read per payment */
+
+struct charge_terms match_terms(const struct receivable_row *r, const struct reconcile_options *opt)
+{
+	return (struct charge_terms){
+		.face_cents = r->amount_cents,
+		.due_date = r->due_date,
+		.fine_e4 = r->fine_e4,
+		.interest_month_e4 = r->interest_month_e4,
+		.discount_cents = r->discount_cents,
+		.discount_until = r->discount_until,
+		.interest_start = opt->interest_start,
+	};
+}
+
+int match_candidate_fill(struct ledger *lg, const struct reconcile_options *opt, const struct ledger_receivable *r,
+			 cdate paid_on, struct match_candidate *c, struct diag *d)
+{
+	memset(c, 0, sizeof *c);
+	c->f.rec = *r;
+	if (ledger_receivable_facts(lg, &c->f, d))
+		return -1;
+	struct charge_terms t = match_terms(&r->row, opt);
+	if (paid_on == CDATE_NONE || expected_on(&t, paid_on, opt->calendar, &c->exp) != 0)
+		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL,
+				"cannot compute the amount due of receivable '%s' on the payment date", r->row.id);
+	c->still_due = c->exp.total_cents - c->f.allocated_cents;
+	return 0;
+}
+
+/* Can this receivable still take money without a human saying so? */
+static bool takes_money(const struct match_candidate *c)
+{
+	return !c->f.settled && c->still_due > 0 && strcmp(c->f.bank_state, "written_off") != 0 &&
+	       strcmp(c->f.bank_state, "protested") != 0 && c->f.rec.row.status != RECEIVABLE_CANCELLED &&
+	       c->f.rec.row.status != RECEIVABLE_RENEGOTIATED;
+}
+
+/* "Same amount": what is due on the payment date, or the face value still
+ * open (a late payer who paid the printed amount is still this debt). */
+static bool same_amount(const struct match_candidate *c, int64_t paid)
+{
+	return paid == c->still_due || paid == c->f.rec.row.amount_cents - c->f.allocated_cents;
+}
+
+/* Within tolerance, or anywhere between the best discounted price and the
+ * amount due with charges (the payer used an older or newer slip). */
+static bool close_amount(const struct match_candidate *c, int64_t paid, const struct reconcile_options *opt,
+			 cdate earliest_price_date)
+{
+	int64_t diff = paid - c->still_due;
+	if (diff < 0)
+		diff = -diff;
+	if (diff <= opt->tolerance_cents)
+		return true;
+	struct charge_terms t = match_terms(&c->f.rec.row, opt);
+	struct expected_amount lo;
+	if (expected_on(&t, earliest_price_date, opt->calendar, &lo) != 0)
+		return false;
+	int64_t low = lo.total_cents - c->f.allocated_cents;
+	return paid >= low && paid <= c->still_due;
+}
+
+static void add_candidate(struct match_result *m, const struct match_candidate *c)
+{
+	for (int i = 0; i < m->n; i++)
+		if (m->cand[i].f.rec.rowid == c->f.rec.rowid)
+			return;
+	if (m->n < MATCH_MAX)
+		m->cand[m->n++] = *c;
+	m->total++;
+}
+
+static void decide(struct match_result *m, enum match_rule rule, const char *name, bool may_settle)
+{
+	m->rule = rule;
+	m->rule_name = name;
+	m->ambiguous = m->total > 1;
+	m->automatic = may_settle && m->total == 1;
+}
+
+static int rule_r1(struct ledger *lg, const struct reconcile_options *opt, const struct bank_event *ev,
+		   cdate paid_on, struct match_result *m, struct diag *d)
+{
+	struct ledger_receivable r;
+	int found;
+	const char *name;
+	if (ev->nosso_numero[0]) {
+		m->reference_present = true;
+		name = "R1 nosso_numero";
+		found = ledger_receivable_by_ref(lg, ev->bank, ev->nosso_numero, &r, d);
+	} else if (ev->txid[0]) {
+		m->reference_present = true;
+		name = "R1 txid";
+		found = ledger_receivable_by_txid(lg, ev->txid, &r, d);
+	} else {
+		return 0;
+	}
+	if (found <= 0)
+		return found;
+	struct match_candidate c;
+	if (match_candidate_fill(lg, opt, &r, paid_on, &c, d))
+		return -1;
+	add_candidate(m, &c);
+	decide(m, MATCH_R1_REFERENCE, name, true);
+	return 1;
+}
+
+static int rule_r2(struct ledger *lg, const struct reconcile_options *opt, const struct bank_event *ev,
+		   cdate paid_on, struct match_result *m, struct diag *d)
+{
+	char refs[12][TEXT_REF_MAX];
+	size_t n = 0;
+	/* Fields where a payer or the bank carries our own id, then prose. */
+	const char *sources[] = {ev->company_ref, ev->seu_numero, ev->free_text};
+	for (size_t s = 0; s < 3 && n < 12; s++) {
+		char more[12][TEXT_REF_MAX];
+		size_t k = text_refs_extract(sources[s], more, 12 - n);
+		for (size_t i = 0; i < k; i++)
+			memcpy(refs[n++], more[i], TEXT_REF_MAX);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ledger_receivable r;
+		int found = ledger_receivable_by_ext_id(lg, refs[i], &r, d);
+		if (found < 0)
+			return -1;
+		if (!found)
+			continue;
+		struct match_candidate c;
+		if (match_candidate_fill(lg, opt, &r, paid_on, &c, d))
+			return -1;
+		if (takes_money(&c) && same_amount(&c, ev->paid_cents))
+			add_candidate(m, &c);
+	}
+	if (!m->total)
+		return 0;
+	decide(m, MATCH_R2_TEXT, "R2 text reference", true);
+	return 1;
+}
+
+/* R3, R4 and R5 all look at the payer's open receivables. */
+static int rules_payer(struct ledger *lg, const struct reconcile_options *opt, const struct bank_event *ev,
+		       cdate paid_on, struct match_result *m, struct diag *d)
+{
+	if (!ev->payer_document[0])
+		return 0;
+	bool partial = ev->payer_document_partial || strchr(ev->payer_document, '*');
+	struct ledger_receivable *list = malloc(DEBTOR_MAX * sizeof *list);
+	struct match_candidate *open = malloc(DEBTOR_MAX * sizeof *open);
+	if (!list || !open) {
+		free(list);
+		free(open);
+		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory");
+	}
+	int rc = 0;
+	int total = ledger_receivables_of_debtor(lg, ev->payer_document, list, DEBTOR_MAX, d);
+	int nopen = 0;
+	if (total < 0)
+		rc = -1;
+	for (int i = 0; rc == 0 && i < total && i < DEBTOR_MAX; i++) {
+		/* A mask may fit several people: keep only documents it fits. */
+		if (payer_compare(ev->payer_document, partial, list[i].row.debtor_document) == PAYER_DIFFERENT)
+			continue;
+		if (match_candidate_fill(lg, opt, &list[i], paid_on, &open[nopen], d)) {
+			rc = -1;
+			break;
+		}
+		if (takes_money(&open[nopen]))
+			nopen++;
+	}
+	if (rc == 0) {
+		/* R3: exact amount; settles only with a full document and no
+		 * reference that says otherwise. */
+		for (int i = 0; i < nopen; i++)
+			if (same_amount(&open[i], ev->paid_cents))
+				add_candidate(m, &open[i]);
+		if (m->total) {
+			decide(m, partial ? MATCH_R4_PAYER_TOLERANCE : MATCH_R3_PAYER_AMOUNT,
+			       partial ? "R4 masked payer+amount" : "R3 payer+amount", !partial && !m->reference_present);
+			rc = 1;
+		}
+	}
+	if (rc == 0) {
+		for (int i = 0; i < nopen; i++) {
+			const struct receivable_row *r = &open[i].f.rec.row;
+			cdate best = r->discount_until != CDATE_NONE ? r->discount_until : r->due_date;
+			if (close_amount(&open[i], ev->paid_cents, opt, best))
+				add_candidate(m, &open[i]);
+		}
+		if (m->total) {
+			decide(m, MATCH_R4_PAYER_TOLERANCE, "R4 payer+tolerance", false);
+			rc = 1;
+		}
+	}
+	if (rc == 0 && nopen >= 2) {
+		int64_t values[SUBSET_MAX_N];
+		int pick[SUBSET_MAX_K], k = 0;
+		int n = nopen < SUBSET_MAX_N ? nopen : SUBSET_MAX_N;
+		for (int i = 0; i < n; i++)
+			values[i] = open[i].still_due;
+		int found = subset_sum_find(values, n, ev->paid_cents, 2, SUBSET_MAX_K, pick, &k);
+		if (found > 0) {
+			for (int i = 0; i < k; i++)
+				add_candidate(m, &open[pick[i]]);
+			decide(m, MATCH_R5_MANY_TO_ONE, "R5 many-to-one", false);
+			/* The set is one proposal; two different sets are ambiguous. */
+			m->ambiguous = found > 1;
+			if (found > 1)
+				snprintf(m->note, sizeof m->note,
+					 "several combinations of this payer's receivables add up to the amount");
+			rc = 1;
+		}
+		if (nopen > SUBSET_MAX_N && !m->note[0])
+			snprintf(m->note, sizeof m->note, "payer has %d open receivables; combinations were tried on "
+							  "the %d oldest only",
+				 nopen, SUBSET_MAX_N);
+	}
+	if (rc == 0 && total > DEBTOR_MAX)
+		snprintf(m->note, sizeof m->note, "payer has %d open receivables; only the %d oldest were compared",
+			 total, DEBTOR_MAX);
+	free(list);
+	free(open);
+	return rc;
+}
+
+int match_payment(struct ledger *lg, const struct reconcile_options *opt, const struct bank_event *ev,
+		  cdate paid_on, struct match_result *m, struct diag *d)
+{
+	memset(m, 0, sizeof *m);
+	int rc = rule_r1(lg, opt, ev, paid_on, m, d);
+	if (rc == 0)
+		rc = rule_r2(lg, opt, ev, paid_on, m, d);
+	if (rc == 0)
+		rc = rules_payer(lg, opt, ev, paid_on, m, d);
+	return rc < 0 ? -1 : 0;
+}
