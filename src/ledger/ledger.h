@@ -198,6 +198,19 @@ int ledger_receivable_by_ext_id(struct ledger *lg, const char *ext_id, struct le
 int ledger_receivables_of_debtor(struct ledger *lg, const char *pattern, struct ledger_receivable *out, int max,
 				 struct diag *d);
 
+/* Streams every receivable (in id order), then what is applied to each
+ * (net cents, settled) and each one's latest bank-side state: the
+ * matcher's in-memory index for big runs. fn returning non-zero stops. */
+int ledger_receivables_scan(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx,
+			    struct diag *d);
+int ledger_allocation_totals(struct ledger *lg,
+			     int (*fn)(void *ctx, int64_t rowid, int64_t allocated_cents, bool settled), void *ctx,
+			     struct diag *d);
+int ledger_bank_states(struct ledger *lg, int (*fn)(void *ctx, int64_t rowid, const char *state), void *ctx,
+		       struct diag *d);
+/* How many events a run would reconcile now. */
+int ledger_pending_count(struct ledger *lg, long *count, struct diag *d);
+
 /* The earliest money-in event with this endToEndId: 1 found (*event_id),
  * 0 not, -1 error. */
 int ledger_credit_by_e2e(struct ledger *lg, const char *e2e, int64_t *event_id, struct diag *d);

@@ -177,3 +177,47 @@ int ledger_outcome_candidate_add(struct ledger *lg, int64_t outcome_id, int64_t 
 		return ledger_sql_error(lg, d, "recording a candidate");
 	return 0;
 }
+
+int ledger_allocation_totals(struct ledger *lg,
+			     int (*fn)(void *ctx, int64_t rowid, int64_t allocated_cents, bool settled), void *ctx,
+			     struct diag *d)
+{
+	/* Same meaning as ledger_receivable_allocated, for every receivable. */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT a.receivable_id, SUM(a.cents), MAX(a.settles AND a.id NOT IN (SELECT b.reverses"
+			       " FROM allocation b WHERE b.reverses IS NOT NULL)) FROM allocation a"
+			       " GROUP BY a.receivable_id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading allocations");
+	int rc, stop = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2) != 0);
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "reading allocations");
+	return 0;
+}
+
+int ledger_bank_states(struct ledger *lg, int (*fn)(void *ctx, int64_t rowid, const char *state), void *ctx,
+		       struct diag *d)
+{
+	/* In id order: the last row of a receivable is its current state. */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "SELECT receivable_id, state FROM receivable_state ORDER BY id", -1, &st,
+			       NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading bank states");
+	int rc, stop = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		stop = fn(ctx, sqlite3_column_int64(st, 0), t ? (const char *)t : "");
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "reading bank states");
+	return 0;
+}

@@ -325,3 +325,24 @@ int ledger_receivables_of_debtor(struct ledger *lg, const char *pattern, struct 
 		return ledger_sql_error(lg, d, "listing a debtor's receivables");
 	return total;
 }
+
+int ledger_receivables_scan(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx,
+			    struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "SELECT " RECEIVABLE_COLUMNS " FROM receivable ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading receivables");
+	int rc, stop = 0;
+	struct ledger_receivable r;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &r);
+		stop = fn(ctx, &r);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "reading receivables");
+	return 0;
+}

@@ -110,6 +110,22 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 	return rc;
 }
 
+int ledger_pending_count(struct ledger *lg, long *count, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT COUNT(*) FROM event e WHERE e.kind IN " LEDGER_RECONCILED_KINDS
+			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "counting pending events");
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_sql_error(lg, d, "counting pending events");
+	return 0;
+}
+
 int ledger_receivable_bank_state(struct ledger *lg, int64_t rowid, char *out, size_t n, struct diag *d)
 {
 	out[0] = '\0';

@@ -94,8 +94,14 @@ static int apply_to(struct ledger *lg, const struct reconcile_options *opt, cons
 	cdate paid_on;
 	if (date_parse_iso(x->payment_date, strlen(x->payment_date), &paid_on) != 0)
 		paid_on = date_today();
+	struct recv_source src;
+	struct recv_view v;
 	struct match_candidate c;
-	if (match_candidate_fill(lg, opt, r, paid_on, &c, d))
+	recv_source_ledger(&src, lg, opt);
+	int found = recv_by_ext_id(&src, r->row.id, &v, d);
+	if (found <= 0)
+		return found < 0 ? -1 : diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "no receivable '%s'", r->row.id);
+	if (match_candidate_fill(opt, &v, paid_on, &c, d))
 		return -1;
 	if (cents == 0)
 		cents = x->unapplied_cents < c.still_due ? x->unapplied_cents : c.still_due;

@@ -1,6 +1,7 @@
 /* Rules R1-R5 for one payment (R6 looks across payments: reconcile.c).
  * Each rule gathers candidates; the first rule that has any decides. */
 #include "config.h"
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,34 +27,30 @@ struct charge_terms match_terms(const struct receivable_row *r, const struct rec
 	};
 }
 
-int match_candidate_fill(struct ledger *lg, const struct reconcile_options *opt, const struct ledger_receivable *r,
-			 cdate paid_on, struct match_candidate *c, struct diag *d)
+int match_candidate_fill(const struct reconcile_options *opt, const struct recv_view *v, cdate paid_on,
+			 struct match_candidate *c, struct diag *d)
 {
-	memset(c, 0, sizeof *c);
-	c->f.rec = *r;
-	if (ledger_receivable_facts(lg, &c->f, d))
-		return -1;
-	struct charge_terms t = match_terms(&r->row, opt);
-	if (paid_on == CDATE_NONE || expected_on(&t, paid_on, opt->calendar, &c->exp) != 0)
+	c->v = *v;
+	if (paid_on == CDATE_NONE || expected_on(&v->terms, paid_on, opt->calendar, &c->exp) != 0)
 		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL,
-				"cannot compute the amount due of receivable '%s' on the payment date", r->row.id);
-	c->still_due = c->exp.total_cents - c->f.allocated_cents;
+				"cannot compute the amount due of receivable '%s' on the payment date", v->id);
+	c->still_due = c->exp.total_cents - v->allocated_cents;
 	return 0;
 }
 
 /* Can this receivable still take money without a human saying so? */
 static bool takes_money(const struct match_candidate *c)
 {
-	return !c->f.settled && c->still_due > 0 && strcmp(c->f.bank_state, "written_off") != 0 &&
-	       strcmp(c->f.bank_state, "protested") != 0 && c->f.rec.row.status != RECEIVABLE_CANCELLED &&
-	       c->f.rec.row.status != RECEIVABLE_RENEGOTIATED;
+	return !c->v.settled && c->still_due > 0 && strcmp(c->v.bank_state, "written_off") != 0 &&
+	       strcmp(c->v.bank_state, "protested") != 0 && c->v.status != RECEIVABLE_CANCELLED &&
+	       c->v.status != RECEIVABLE_RENEGOTIATED;
 }
 
 /* "Same amount": what is due on the payment date, or the face value still
  * open (a late payer who paid the printed amount is still this debt). */
 static bool same_amount(const struct match_candidate *c, int64_t paid)
 {
-	return paid == c->still_due || paid == c->f.rec.row.amount_cents - c->f.allocated_cents;
+	return paid == c->still_due || paid == c->v.amount_cents - c->v.allocated_cents;
 }
 
 /* Within tolerance, or anywhere between the best discounted price and the
@@ -66,18 +63,17 @@ static bool close_amount(const struct match_candidate *c, int64_t paid, const st
 		diff = -diff;
 	if (diff <= opt->tolerance_cents)
 		return true;
-	struct charge_terms t = match_terms(&c->f.rec.row, opt);
 	struct expected_amount lo;
-	if (expected_on(&t, earliest_price_date, opt->calendar, &lo) != 0)
+	if (expected_on(&c->v.terms, earliest_price_date, opt->calendar, &lo) != 0)
 		return false;
-	int64_t low = lo.total_cents - c->f.allocated_cents;
+	int64_t low = lo.total_cents - c->v.allocated_cents;
 	return paid >= low && paid <= c->still_due;
 }
 
 static void add_candidate(struct match_result *m, const struct match_candidate *c)
 {
 	for (int i = 0; i < m->n; i++)
-		if (m->cand[i].f.rec.rowid == c->f.rec.rowid)
+		if (m->cand[i].v.rowid == c->v.rowid)
 			return;
 	if (m->n < MATCH_MAX)
 		m->cand[m->n++] = *c;
@@ -92,35 +88,35 @@ static void decide(struct match_result *m, enum match_rule rule, const char *nam
 	m->automatic = may_settle && m->total == 1;
 }
 
-static int rule_r1(struct ledger *lg, const struct reconcile_options *opt, const struct bank_event *ev,
-		   cdate paid_on, struct match_result *m, struct diag *d)
+static int rule_r1(struct recv_source *src, const struct bank_event *ev, cdate paid_on, struct match_result *m,
+		   struct diag *d)
 {
-	struct ledger_receivable r;
+	struct recv_view r;
 	int found;
 	const char *name;
 	if (ev->nosso_numero[0]) {
 		m->reference_present = true;
 		name = "R1 nosso_numero";
-		found = ledger_receivable_by_ref(lg, ev->bank, ev->nosso_numero, &r, d);
+		found = recv_by_ref(src, ev->bank, ev->nosso_numero, &r, d);
 	} else if (ev->txid[0]) {
 		m->reference_present = true;
 		name = "R1 txid";
-		found = ledger_receivable_by_txid(lg, ev->txid, &r, d);
+		found = recv_by_txid(src, ev->txid, &r, d);
 	} else {
 		return 0;
 	}
 	if (found <= 0)
 		return found;
 	struct match_candidate c;
-	if (match_candidate_fill(lg, opt, &r, paid_on, &c, d))
+	if (match_candidate_fill(src->opt, &r, paid_on, &c, d))
 		return -1;
 	add_candidate(m, &c);
 	decide(m, MATCH_R1_REFERENCE, name, true);
 	return 1;
 }
 
-static int rule_r2(struct ledger *lg, const struct reconcile_options *opt, const struct bank_event *ev,
-		   cdate paid_on, struct match_result *m, struct diag *d)
+static int rule_r2(struct recv_source *src, const struct bank_event *ev, cdate paid_on, struct match_result *m,
+		   struct diag *d)
 {
 	char refs[12][TEXT_REF_MAX];
 	size_t n = 0;
@@ -133,14 +129,14 @@ static int rule_r2(struct ledger *lg, const struct reconcile_options *opt, const
 			memcpy(refs[n++], more[i], TEXT_REF_MAX);
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct ledger_receivable r;
-		int found = ledger_receivable_by_ext_id(lg, refs[i], &r, d);
+		struct recv_view r;
+		int found = recv_by_ext_id(src, refs[i], &r, d);
 		if (found < 0)
 			return -1;
 		if (!found)
 			continue;
 		struct match_candidate c;
-		if (match_candidate_fill(lg, opt, &r, paid_on, &c, d))
+		if (match_candidate_fill(src->opt, &r, paid_on, &c, d))
 			return -1;
 		if (takes_money(&c) && same_amount(&c, ev->paid_cents))
 			add_candidate(m, &c);
@@ -152,13 +148,14 @@ static int rule_r2(struct ledger *lg, const struct reconcile_options *opt, const
 }
 
 /* R3, R4 and R5 all look at the payer's open receivables. */
-static int rules_payer(struct ledger *lg, const struct reconcile_options *opt, const struct bank_event *ev,
-		       cdate paid_on, struct match_result *m, struct diag *d)
+static int rules_payer(struct recv_source *src, const struct bank_event *ev, cdate paid_on, struct match_result *m,
+		       struct diag *d)
 {
+	const struct reconcile_options *opt = src->opt;
 	if (!ev->payer_document[0])
 		return 0;
 	bool partial = ev->payer_document_partial || strchr(ev->payer_document, '*');
-	struct ledger_receivable *list = malloc(DEBTOR_MAX * sizeof *list);
+	struct recv_view *list = malloc(DEBTOR_MAX * sizeof *list);
 	struct match_candidate *open = malloc(DEBTOR_MAX * sizeof *open);
 	if (!list || !open) {
 		free(list);
@@ -166,15 +163,15 @@ static int rules_payer(struct ledger *lg, const struct reconcile_options *opt, c
 		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory");
 	}
 	int rc = 0;
-	int total = ledger_receivables_of_debtor(lg, ev->payer_document, list, DEBTOR_MAX, d);
+	int total = recv_of_debtor(src, ev->payer_document, list, DEBTOR_MAX, d);
 	int nopen = 0;
 	if (total < 0)
 		rc = -1;
 	for (int i = 0; rc == 0 && i < total && i < DEBTOR_MAX; i++) {
 		/* A mask may fit several people: keep only documents it fits. */
-		if (payer_compare(ev->payer_document, partial, list[i].row.debtor_document) == PAYER_DIFFERENT)
+		if (payer_compare(ev->payer_document, partial, list[i].debtor_document) == PAYER_DIFFERENT)
 			continue;
-		if (match_candidate_fill(lg, opt, &list[i], paid_on, &open[nopen], d)) {
+		if (match_candidate_fill(opt, &list[i], paid_on, &open[nopen], d)) {
 			rc = -1;
 			break;
 		}
@@ -195,8 +192,8 @@ static int rules_payer(struct ledger *lg, const struct reconcile_options *opt, c
 	}
 	if (rc == 0) {
 		for (int i = 0; i < nopen; i++) {
-			const struct receivable_row *r = &open[i].f.rec.row;
-			cdate best = r->discount_until != CDATE_NONE ? r->discount_until : r->due_date;
+			const struct charge_terms *t = &open[i].v.terms;
+			cdate best = t->discount_until != CDATE_NONE ? t->discount_until : t->due_date;
 			if (close_amount(&open[i], ev->paid_cents, opt, best))
 				add_candidate(m, &open[i]);
 		}
@@ -236,14 +233,15 @@ static int rules_payer(struct ledger *lg, const struct reconcile_options *opt, c
 	return rc;
 }
 
-int match_payment(struct ledger *lg, const struct reconcile_options *opt, const struct bank_event *ev,
-		  cdate paid_on, struct match_result *m, struct diag *d)
+int match_payment(struct recv_source *src, const struct bank_event *ev, cdate paid_on, struct match_result *m,
+		  struct diag *d)
 {
-	memset(m, 0, sizeof *m);
-	int rc = rule_r1(lg, opt, ev, paid_on, m, d);
+	/* Only the header: candidates are written as they are found. */
+	memset(m, 0, offsetof(struct match_result, cand));
+	int rc = rule_r1(src, ev, paid_on, m, d);
 	if (rc == 0)
-		rc = rule_r2(lg, opt, ev, paid_on, m, d);
+		rc = rule_r2(src, ev, paid_on, m, d);
 	if (rc == 0)
-		rc = rules_payer(lg, opt, ev, paid_on, m, d);
+		rc = rules_payer(src, ev, paid_on, m, d);
 	return rc < 0 ? -1 : 0;
 }

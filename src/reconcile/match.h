@@ -8,6 +8,7 @@
 #include "ledger/ledger.h"
 #include "reconcile/expected.h"
 #include "reconcile/reconcile.h"
+#include "reconcile/recv_source.h"
 
 #define MATCH_MAX 8 /* candidates kept for a human; more are counted */
 
@@ -21,7 +22,7 @@ enum match_rule {
 };
 
 struct match_candidate {
-	struct ledger_receivable_facts f;
+	struct recv_view v;
 	struct expected_amount exp; /* on the payment date */
 	int64_t still_due;          /* exp.total_cents - allocated */
 };
@@ -34,19 +35,19 @@ struct match_result {
 	bool reference_present;  /* the event named a nosso número or txid */
 	int n;                   /* candidates in cand (R5: the receivables of one solution) */
 	int total;               /* candidates found (may exceed n) */
-	struct match_candidate cand[MATCH_MAX];
 	char note[200];          /* why, for the outcome's detail */
+	struct match_candidate cand[MATCH_MAX]; /* last: not cleared per payment */
 };
 
 /* The charge terms of a stored receivable. */
 struct charge_terms match_terms(const struct receivable_row *r, const struct reconcile_options *opt);
 
-/* Fills c (facts, expected amount on paid_on) for receivable r. */
-int match_candidate_fill(struct ledger *lg, const struct reconcile_options *opt, const struct ledger_receivable *r,
-			 cdate paid_on, struct match_candidate *c, struct diag *d);
+/* Fills c (expected amount on paid_on) for receivable v. */
+int match_candidate_fill(const struct reconcile_options *opt, const struct recv_view *v, cdate paid_on,
+			 struct match_candidate *c, struct diag *d);
 
 /* Runs R1-R5 for a payment event. */
-int match_payment(struct ledger *lg, const struct reconcile_options *opt, const struct bank_event *ev,
-		  cdate paid_on, struct match_result *m, struct diag *d);
+int match_payment(struct recv_source *src, const struct bank_event *ev, cdate paid_on, struct match_result *m,
+		  struct diag *d);
 
 #endif

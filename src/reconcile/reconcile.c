@@ -21,6 +21,8 @@ struct loose_credit {
 
 struct run_ctx {
 	struct ledger *lg;
+	struct recv_source src;
+	struct match_result m; /* reused: large */
 	const struct reconcile_options *opt;
 	struct reconcile_summary *sum;
 	int64_t run_id;
@@ -51,6 +53,8 @@ static int record_outcome(struct run_ctx *rc, struct ledger_outcome *o, enum out
 	o->needs_human = outcome_needs_human(cat) || also_human;
 	if (ledger_outcome_add(rc->lg, o, outcome_id, rc->d))
 		return -1;
+	if (o->receivable_id && (o->allocated_cents || o->settles))
+		recv_applied(&rc->src, o->receivable_id, o->allocated_cents, o->settles);
 	rc->sum->events++;
 	rc->sum->count[cat]++;
 	rc->sum->cents[cat] += cents;
@@ -157,6 +161,7 @@ static int reconcile_reversal(struct run_ctx *rc, const struct ledger_event *e)
 			if (ledger_allocation_add(rc->lg, e->rowid, live[i].receivable_id, -take, "reversal", false,
 						  live[i].id, "Pix devolução", rc->run_id, NULL, rc->d))
 				return -1;
+			recv_applied(&rc->src, live[i].receivable_id, -take, false);
 			left -= take;
 			reopened += take;
 			if (!receivable)
@@ -171,12 +176,11 @@ static int reconcile_reversal(struct run_ctx *rc, const struct ledger_event *e)
 			snprintf(detail, sizeof detail,
 				 "%s returned to the payer; the credit had not been applied to any receivable", amount);
 	}
+	/* The compensating rows are written above; the outcome only tells. */
 	struct ledger_outcome o = {
 		.event_id = e->rowid,
-		.receivable_id = receivable,
 		.rule = found ? "reversal endToEndId" : NULL,
 		.paid_cents = e->ev.paid_cents,
-		.allocated_cents = -reopened,
 		.detail = detail,
 	};
 	return record_outcome(rc, &o, OUTCOME_REVERSAL, e->ev.paid_cents, false, NULL);
@@ -187,7 +191,7 @@ static int settle_with(struct run_ctx *rc, const struct ledger_event *e, cdate p
 		       const struct match_result *m)
 {
 	const struct match_candidate *c = &m->cand[0];
-	const struct receivable_row *r = &c->f.rec.row;
+	const struct recv_view *r = &c->v;
 	struct outcome_input in = {.paid_cents = e->ev.paid_cents, .receivable_found = true};
 	struct outcome_decision dec;
 	char note[200] = "";
@@ -197,12 +201,12 @@ static int settle_with(struct run_ctx *rc, const struct ledger_event *e, cdate p
 	/* Written off or protested at the bank: money arriving now needs a
 	 * person (reference: PAID_CLOSED_RECEIVABLE). */
 	if (!in.receivable_cancelled &&
-	    (strcmp(c->f.bank_state, "written_off") == 0 || strcmp(c->f.bank_state, "protested") == 0)) {
+	    (strcmp(r->bank_state, "written_off") == 0 || strcmp(r->bank_state, "protested") == 0)) {
 		in.receivable_cancelled = true;
-		in.closed_state = c->f.bank_state[0] == 'w' ? "written off at the bank" : "protested";
+		in.closed_state = r->bank_state[0] == 'w' ? "written off at the bank" : "protested";
 	}
-	in.receivable_settled = c->f.settled;
-	in.already_allocated = c->f.allocated_cents;
+	in.receivable_settled = r->settled;
+	in.already_allocated = r->allocated_cents;
 	in.expected = c->exp;
 	enum payer_match pm = payer_compare(e->ev.payer_document, e->ev.payer_document_partial, r->debtor_document);
 	/* CNAB returns echo the payer registered with the boleto, so only a
@@ -239,7 +243,7 @@ static int settle_with(struct run_ctx *rc, const struct ledger_event *e, cdate p
 		if (record_outcome(rc, &o, OUTCOME_DATE_ANOMALY, e->ev.paid_cents, false, &oid))
 			return -1;
 		rc->sum->proposals++;
-		return ledger_outcome_candidate_add(rc->lg, oid, c->f.rec.rowid, m->rule_name, c->still_due, rc->d);
+		return ledger_outcome_candidate_add(rc->lg, oid, r->rowid, m->rule_name, c->still_due, rc->d);
 	}
 
 	outcome_decide(&in, &dec);
@@ -254,7 +258,7 @@ static int settle_with(struct run_ctx *rc, const struct ledger_event *e, cdate p
 					       : (disputed ? "); the receivable is disputed" : ")"));
 	struct ledger_outcome o = {
 		.event_id = e->rowid,
-		.receivable_id = c->f.rec.rowid,
+		.receivable_id = r->rowid,
 		.rule = m->rule_name,
 		.paid_cents = e->ev.paid_cents,
 		.expected_cents = dec.expected_cents,
@@ -268,7 +272,7 @@ static int settle_with(struct run_ctx *rc, const struct ledger_event *e, cdate p
 		return -1;
 	if (dec.category == OUTCOME_PAYER_MISMATCH) {
 		rc->sum->proposals++;
-		return ledger_outcome_candidate_add(rc->lg, oid, c->f.rec.rowid, m->rule_name, c->still_due, rc->d);
+		return ledger_outcome_candidate_add(rc->lg, oid, r->rowid, m->rule_name, c->still_due, rc->d);
 	}
 	return 0;
 }
@@ -310,7 +314,7 @@ static int leave_for_human(struct run_ctx *rc, const struct ledger_event *e, cda
 		char ids[200] = "";
 		for (int i = 0; i < m->n; i++) {
 			size_t used = strlen(ids);
-			snprintf(ids + used, sizeof ids - used, "%s'%s'", i ? ", " : "", m->cand[i].f.rec.row.id);
+			snprintf(ids + used, sizeof ids - used, "%s'%s'", i ? ", " : "", m->cand[i].v.id);
 		}
 		snprintf(detail, sizeof detail, "%s%s; proposed by %s: receivable%s %s; %s unapplied until confirmed",
 			 m->reference_present ? "the " : "no reference",
@@ -342,7 +346,7 @@ static int leave_for_human(struct run_ctx *rc, const struct ledger_event *e, cda
 	if (m->total)
 		rc->sum->proposals++;
 	for (int i = 0; i < m->n; i++)
-		if (ledger_outcome_candidate_add(rc->lg, oid, m->cand[i].f.rec.rowid, m->rule_name, m->cand[i].still_due,
+		if (ledger_outcome_candidate_add(rc->lg, oid, m->cand[i].v.rowid, m->rule_name, m->cand[i].still_due,
 						 rc->d))
 			return -1;
 	if (!m->total && cat == OUTCOME_UNIDENTIFIED_CREDIT)
@@ -358,15 +362,15 @@ static int reconcile_one(void *ctx, const struct ledger_event *e)
 	if (!event_kind_is_payment(e->ev.kind))
 		return reconcile_other(rc, e);
 	cdate paid_on = payment_date(e);
-	struct match_result m;
-	if (match_payment(rc->lg, rc->opt, &e->ev, paid_on, &m, rc->d)) {
+	struct match_result *m = &rc->m;
+	if (match_payment(&rc->src, &e->ev, paid_on, m, rc->d)) {
 		rc->d->line = e->ev.line;
 		snprintf(rc->d->file, sizeof rc->d->file, "%s", e->filename);
 		return -1;
 	}
-	if (m.automatic)
-		return settle_with(rc, e, paid_on, &m);
-	return leave_for_human(rc, e, paid_on, &m);
+	if (m->automatic)
+		return settle_with(rc, e, paid_on, m);
+	return leave_for_human(rc, e, paid_on, m);
 }
 
 static int by_payer(const void *a, const void *b)
@@ -383,7 +387,7 @@ static int rule_r6(struct run_ctx *rc)
 	if (rc->nloose < 2)
 		return 0;
 	qsort(rc->loose, rc->nloose, sizeof *rc->loose, by_payer);
-	struct ledger_receivable *list = malloc(32 * sizeof *list);
+	struct recv_view *list = malloc(32 * sizeof *list);
 	if (!list)
 		return diag_set(rc->d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory");
 	int rc_ = 0;
@@ -400,22 +404,22 @@ static int rule_r6(struct run_ctx *rc)
 				if (last == CDATE_NONE || rc->loose[i + (size_t)k].paid_on > last)
 					last = rc->loose[i + (size_t)k].paid_on;
 			}
-			int total = ledger_receivables_of_debtor(rc->lg, rc->loose[i].payer, list, 32, rc->d);
+			int total = recv_of_debtor(&rc->src, rc->loose[i].payer, list, 32, rc->d);
 			if (total < 0)
 				rc_ = -1;
 			for (int r = 0; rc_ == 0 && r < total && r < 32; r++) {
 				struct match_candidate c;
-				if (match_candidate_fill(rc->lg, rc->opt, &list[r], last, &c, rc->d)) {
+				if (match_candidate_fill(rc->opt, &list[r], last, &c, rc->d)) {
 					rc_ = -1;
 					break;
 				}
-				if (c.f.settled || c.still_due <= 0)
+				if (c.v.settled || c.still_due <= 0)
 					continue;
 				int pick[SUBSET_MAX_K], k = 0;
 				int found = subset_sum_find(values, n, c.still_due, 2, SUBSET_MAX_K, pick, &k);
 				for (int p = 0; found > 0 && p < k && rc_ == 0; p++)
 					rc_ = ledger_outcome_candidate_add(rc->lg, rc->loose[i + (size_t)pick[p]].outcome_id,
-									   c.f.rec.rowid, "R6 one-to-many", c.still_due,
+									   c.v.rowid, "R6 one-to-many", c.still_due,
 									   rc->d);
 				if (found > 0)
 					rc->sum->proposals += k;
@@ -427,21 +431,46 @@ static int rule_r6(struct run_ctx *rc)
 	return rc_;
 }
 
+/* Whether to load every receivable into memory: when the run is big
+ * enough that one pass over the receivables costs less than a few queries
+ * per payment. $CONCILIA_RECONCILE_CACHE=always|never forces it (tests
+ * run both ways and compare). */
+static bool use_cache(long pending)
+{
+	const char *force = getenv("CONCILIA_RECONCILE_CACHE");
+	if (force && strcmp(force, "always") == 0)
+		return true;
+	if (force && strcmp(force, "never") == 0)
+		return false;
+	return pending >= 20000;
+}
+
 int reconcile_run(struct ledger *lg, const struct reconcile_options *opt, struct reconcile_summary *sum,
 		  struct diag *d)
 {
-	struct run_ctx rc = {.lg = lg, .opt = opt, .sum = sum, .d = d};
-	rc.today = opt->today != CDATE_NONE && opt->today != 0 ? opt->today : date_today();
+	struct run_ctx *rc = calloc(1, sizeof *rc);
+	if (!rc)
+		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory");
+	*rc = (struct run_ctx){.lg = lg, .opt = opt, .sum = sum, .d = d};
+	rc->today = opt->today != CDATE_NONE && opt->today != 0 ? opt->today : date_today();
 	memset(sum, 0, sizeof *sum);
-	if (ledger_begin(lg, d))
-		return -1;
-	if (ledger_run_start(lg, &rc.run_id, d) || ledger_pending_payments(lg, reconcile_one, &rc, d) ||
-	    rule_r6(&rc) || ledger_run_finish(lg, rc.run_id, sum->events, d) || ledger_commit(lg, d)) {
+	long pending = 0;
+	int failed = ledger_begin(lg, d);
+	if (!failed)
+		failed = ledger_pending_count(lg, &pending, d);
+	if (!failed && use_cache(pending))
+		failed = recv_source_load(&rc->src, lg, opt, d);
+	else
+		recv_source_ledger(&rc->src, lg, opt);
+	if (!failed)
+		failed = ledger_run_start(lg, &rc->run_id, d) || ledger_pending_payments(lg, reconcile_one, rc, d) ||
+			 rule_r6(rc) || ledger_run_finish(lg, rc->run_id, sum->events, d) || ledger_commit(lg, d);
+	if (failed) {
 		ledger_rollback(lg);
-		free(rc.loose);
 		memset(sum, 0, sizeof *sum);
-		return -1;
 	}
-	free(rc.loose);
-	return 0;
+	recv_source_free(&rc->src);
+	free(rc->loose);
+	free(rc);
+	return failed ? -1 : 0;
 }
