@@ -184,6 +184,28 @@ const char *const ledger_migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'exception resolutions are append-only'); END;"
 	"CREATE TRIGGER exception_resolution_no_delete BEFORE DELETE ON exception_resolution"
 	" BEGIN SELECT RAISE(ABORT, 'exception resolutions are append-only'); END;",
+
+	/* 6: the rest of a receivable's charge terms (CNAB 240 segments P and
+	 * R): a fixed fine instead of a percentage, a fixed amount of interest
+	 * per day instead of a monthly rate, the dates after which each
+	 * starts, the rebate (abatimento), discount tier 1 as a percentage,
+	 * and discount tiers 2 and 3. Existing rows keep their meaning: all
+	 * zero / NULL. */
+	"ALTER TABLE receivable ADD COLUMN fine_cents INTEGER NOT NULL DEFAULT 0 CHECK (fine_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN fine_after TEXT;"
+	"ALTER TABLE receivable ADD COLUMN interest_day_cents INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (interest_day_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN interest_after TEXT;"
+	"ALTER TABLE receivable ADD COLUMN rebate_cents INTEGER NOT NULL DEFAULT 0 CHECK (rebate_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount_e4 INTEGER NOT NULL DEFAULT 0 CHECK (discount_e4 >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount2_cents INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (discount2_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount2_e4 INTEGER NOT NULL DEFAULT 0 CHECK (discount2_e4 >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount2_until TEXT;"
+	"ALTER TABLE receivable ADD COLUMN discount3_cents INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (discount3_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount3_e4 INTEGER NOT NULL DEFAULT 0 CHECK (discount3_e4 >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount3_until TEXT;",
 };
 
 const int ledger_migration_count = (int)(sizeof ledger_migrations / sizeof ledger_migrations[0]);

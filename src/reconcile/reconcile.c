@@ -139,17 +139,11 @@ static int reconcile_one(void *ctx, const struct ledger_event *e)
 		if (ledger_receivable_allocated(rc->lg, r.rowid, &in.already_allocated, &in.receivable_settled,
 						rc->d))
 			return -1;
-		struct charge_terms terms = {
-			.face_cents = r.row.amount_cents,
-			.due_date = r.row.due_date,
-			.fine_e4 = r.row.fine_e4,
-			.interest_month_e4 = r.row.interest_month_e4,
-			.discount_cents = r.row.discount_cents,
-			.discount_until = r.row.discount_until,
-			.interest_start = rc->opt->interest_start,
-		};
+		struct charge_terms terms;
+		charge_terms_from_receivable(&r.row, rc->opt->interest_start, &terms);
 		cdate paid_on = payment_date(e);
-		if (paid_on == CDATE_NONE || expected_on(&terms, paid_on, rc->opt->calendar, &in.expected) != 0)
+		if (paid_on == CDATE_NONE ||
+		    expected_on(&terms, paid_on, calendar_for_state(rc->opt->calendar, r.row.state), &in.expected) != 0)
 			return diag_set(rc->d, DIAG_ERROR, e->filename, e->ev.line, 0, NULL,
 					"cannot compute the amount due of receivable '%s' on the payment date",
 					r.row.id);
