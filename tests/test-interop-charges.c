@@ -64,7 +64,7 @@ static void load(void)
 		snprintf(tsv, sizeof tsv, "%s/tests/data/interop-charges.tsv", src);
 	else if (len > strlen(suffix))
 		snprintf(tsv, sizeof tsv, "%.*s/tests/data/interop-charges.tsv", (int)(len - strlen(suffix)),
-			 SHARED_INTEROP_DIR);
+		         SHARED_INTEROP_DIR);
 	FILE *fp = fopen(tsv, "r");
 	char line[2048];
 	int lineno = 0;
@@ -95,9 +95,10 @@ static void load(void)
 		copy(r->detail, sizeof r->detail, col[4], lineno);
 		copy(r->note, sizeof r->note, n > 5 ? col[5] : "", lineno);
 		r->tsv_line = lineno;
-		if (strcmp(r->expect, "inconsistent") && strcmp(r->expect, "unchecked") && strcmp(r->expect, "agree") &&
-		    strcmp(r->expect, "differ"))
-			fail_msg("%s:%d: EXPECT must be inconsistent, unchecked, agree or differ", tsv, lineno);
+		if (strcmp(r->expect, "inconsistent") && strcmp(r->expect, "unchecked") &&
+		    strcmp(r->expect, "agree") && strcmp(r->expect, "differ"))
+			fail_msg("%s:%d: EXPECT must be inconsistent, unchecked, agree or differ", tsv,
+			         lineno);
 	}
 	fclose(fp);
 }
@@ -132,7 +133,7 @@ static int parse_terms(const char *text, cdate due, struct charge_terms *t, cons
 		int64_t v;
 		const char *w = NULL;
 		if ((pct ? percent_parse(val, (size_t)(num_end - val), &v, &w)
-			 : money_parse_decimal(val, (size_t)(num_end - val), &v, &w)) != 0)
+		         : money_parse_decimal(val, (size_t)(num_end - val), &v, &w)) != 0)
 			return *why = "bad number", -1;
 		if (strcmp(tok, "fine") == 0) {
 			*(pct ? &t->fine_e4 : &t->fine_cents) = v;
@@ -142,7 +143,8 @@ static int parse_terms(const char *text, cdate due, struct charge_terms *t, cons
 			t->interest_month_e4 = v;
 		} else if (strcmp(tok, "interest") == 0 && tail && strcmp(tail, "/day") == 0 && !pct) {
 			t->interest_day_cents = v;
-		} else if (strcmp(tok, "discount") == 0 && tail && *tail == '@' && tiers < CHARGE_DISCOUNT_TIERS) {
+		} else if (strcmp(tok, "discount") == 0 && tail && *tail == '@' &&
+		           tiers < CHARGE_DISCOUNT_TIERS) {
 			struct discount_tier *d = &t->discounts[tiers++];
 			*(pct ? &d->e4 : &d->cents) = v;
 			if (strcmp(tail, "@due") == 0)
@@ -182,8 +184,8 @@ static void on_event(void *ctx, const char *rel, const struct bank_event *ev)
 	}
 	r->seen = 1;
 	const char *got = c.arithmetic == BANK_ARITHMETIC_INCONSISTENT ? "inconsistent"
-			  : c.arithmetic == BANK_ARITHMETIC_UNCHECKED  ? "unchecked"
-								       : "consistent";
+	                  : c.arithmetic == BANK_ARITHMETIC_UNCHECKED  ? "unchecked"
+	                                                               : "consistent";
 	if (strcmp(r->expect, "agree") == 0 || strcmp(r->expect, "differ") == 0) {
 		struct charge_terms t;
 		struct expected_amount exp;
@@ -210,15 +212,17 @@ static void on_event(void *ctx, const char *rel, const struct bank_event *ev)
 		return;
 	}
 	print_message("%s:%ld: %s: %s%s%s\n", rel, ev->line, r->expect, c.detail, r->note[0] ? " -- " : "",
-		      r->note);
+	              r->note);
 }
 
 static void test_interop_charges(void **state)
 {
 	static const char *const covered240[] = {"cnab240", NULL};
 	static const char *const covered400[] = {"cnab400", NULL};
-	static const struct interop_table t240 = {"tests/data/interop-cnab240.tsv", covered240, cnab240_parse};
-	static const struct interop_table t400 = {"tests/data/interop-cnab400.tsv", covered400, cnab400_parse};
+	static const struct interop_table t240 = {"tests/data/interop-cnab240.tsv", covered240,
+	                                          cnab240_parse};
+	static const struct interop_table t400 = {"tests/data/interop-cnab400.tsv", covered400,
+	                                          cnab400_parse};
 	(void)state;
 
 	load();
@@ -229,12 +233,12 @@ static void test_interop_charges(void **state)
 	print_message("liquidations per bank: add up / do not / cannot be checked\n");
 	for (int b = 0; b < 1000; b++)
 		if (per_bank[b].consistent + per_bank[b].inconsistent + per_bank[b].unchecked)
-			print_message("  %03d %4ld %4ld %4ld\n", b, per_bank[b].consistent, per_bank[b].inconsistent,
-				      per_bank[b].unchecked);
+			print_message("  %03d %4ld %4ld %4ld\n", b, per_bank[b].consistent,
+			              per_bank[b].inconsistent, per_bank[b].unchecked);
 	for (int i = 0; i < nrows; i++)
 		if (!rows[i].seen) {
-			print_error("%s:%d: %s:%ld: no liquidation there\n", tsv, rows[i].tsv_line, rows[i].path,
-				    rows[i].line);
+			print_error("%s:%d: %s:%ld: no liquidation there\n", tsv, rows[i].tsv_line,
+			            rows[i].path, rows[i].line);
 			failures++;
 		}
 	if (failures)
@@ -244,7 +248,7 @@ static void test_interop_charges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_interop_charges),
+	    cmocka_unit_test(test_interop_charges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

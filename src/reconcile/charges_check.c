@@ -44,7 +44,8 @@ static const char *find_fold(const struct bank_event *ev, int64_t sum)
 	int64_t paid = ev->paid_cents;
 
 	if (ev->tariff_cents && paid + ev->tariff_cents == sum)
-		return "the amount paid is net of the tariff (the layout should say paid-amount net-of-tariff)";
+		return "the amount paid is net of the tariff (the layout should say paid-amount "
+		       "net-of-tariff)";
 	if (ev->iof_cents && sum + ev->iof_cents == paid)
 		return "IOF is included in the amount paid";
 	if (ev->other_credits_cents && sum + ev->other_credits_cents == paid)
@@ -75,7 +76,9 @@ void charges_check_arithmetic(const struct bank_event *ev, struct charges_check 
 	int64_t sum = ev->face_cents - ev->discount_cents - ev->rebate_cents + ev->charges_cents;
 	if (sum == ev->paid_cents) {
 		out->arithmetic = BANK_ARITHMETIC_CONSISTENT;
-		put(&t, "bank's figures add up: face %s - discount %s - rebate %s + interest and fine %s = paid %s",
+		put(&t,
+		    "bank's figures add up: face %s - discount %s - rebate %s + interest and fine %s = paid "
+		    "%s",
 		    brl(ev->face_cents, a, sizeof a), brl(ev->discount_cents, b, sizeof b),
 		    brl(ev->rebate_cents, c, sizeof c), brl(ev->charges_cents, d, sizeof d),
 		    brl(ev->paid_cents, e, sizeof e));
@@ -87,8 +90,9 @@ void charges_check_arithmetic(const struct bank_event *ev, struct charges_check 
 	put(&t,
 	    "bank's figures do not add up: face %s - discount %s - rebate %s + interest and fine %s = %s, "
 	    "but paid %s",
-	    brl(ev->face_cents, a, sizeof a), brl(ev->discount_cents, b, sizeof b), brl(ev->rebate_cents, c, sizeof c),
-	    brl(ev->charges_cents, d, sizeof d), brl(sum, e, sizeof e), brl(ev->paid_cents, f, sizeof f));
+	    brl(ev->face_cents, a, sizeof a), brl(ev->discount_cents, b, sizeof b),
+	    brl(ev->rebate_cents, c, sizeof c), brl(ev->charges_cents, d, sizeof d), brl(sum, e, sizeof e),
+	    brl(ev->paid_cents, f, sizeof f));
 	if (out->fold)
 		put(&t, " (%s)", out->fold);
 }
@@ -140,7 +144,7 @@ static void our_deductions(struct text *t, const struct expected_amount *exp)
 }
 
 void charges_check(const struct bank_event *ev, const struct expected_amount *exp, int64_t tolerance_cents,
-		   struct charges_check *out)
+                   struct charges_check *out)
 {
 	char a[40], b[40];
 
@@ -173,8 +177,9 @@ void charges_check(const struct bank_event *ev, const struct expected_amount *ex
 		our_charges(&t, exp);
 	}
 	if (deductions) {
-		put(&t, "%sbank deducted %s of discount and rebate, concilia computes %s", face || charges ? "; " : "",
-		    brl(out->bank_deductions_cents, a, sizeof a), brl(out->our_deductions_cents, b, sizeof b));
+		put(&t, "%sbank deducted %s of discount and rebate, concilia computes %s",
+		    face || charges ? "; " : "", brl(out->bank_deductions_cents, a, sizeof a),
+		    brl(out->our_deductions_cents, b, sizeof b));
 		our_deductions(&t, exp);
 	}
 }

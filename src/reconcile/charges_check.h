@@ -35,9 +35,9 @@ struct charges_check {
 	 * arithmetic is consistent (a breakdown that does not add up says
 	 * nothing about the charges). */
 	bool compared;
-	bool differs;                 /* BANK_CHARGES_DIFFER */
-	int64_t bank_charges_cents;   /* juros + multa (+ encargos) as reported */
-	int64_t our_charges_cents;    /* fine + interest */
+	bool differs;                  /* BANK_CHARGES_DIFFER */
+	int64_t bank_charges_cents;    /* juros + multa (+ encargos) as reported */
+	int64_t our_charges_cents;     /* fine + interest */
 	int64_t bank_deductions_cents; /* desconto + abatimento as reported */
 	int64_t our_deductions_cents;  /* discount + rebate */
 	/* One English sentence with both figures, e.g. "bank charged R$ 12,30
@@ -57,6 +57,6 @@ void charges_check_arithmetic(const struct bank_event *ev, struct charges_check 
  * truncate where concilia rounds half-up); a face value other than the
  * receivable's always differs, except a zero one (not reported). */
 void charges_check(const struct bank_event *ev, const struct expected_amount *exp, int64_t tolerance_cents,
-		   struct charges_check *out);
+                   struct charges_check *out);
 
 #endif

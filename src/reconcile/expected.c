@@ -34,7 +34,7 @@ static cdate after_days(cdate due, int days)
 /* The discount of the first tier still open on pay_date; -1 when the tiers
  * are unusable. */
 static int discount_on(const struct charge_terms *t, int64_t base, cdate pay_date, const struct calendar *cal,
-		       struct expected_amount *out)
+                       struct expected_amount *out)
 {
 	cdate prev = CDATE_NONE;
 	bool ended = false;
@@ -66,16 +66,16 @@ static int discount_on(const struct charge_terms *t, int64_t base, cdate pay_dat
 }
 
 int expected_on(const struct charge_terms *t, cdate pay_date, const struct calendar *cal,
-		struct expected_amount *out)
+                struct expected_amount *out)
 {
 	memset(out, 0, sizeof *out);
 	out->effective_due = CDATE_NONE;
 	out->effective_discount_until = CDATE_NONE;
 	if (t->due_date == CDATE_NONE || pay_date == CDATE_NONE || t->face_cents <= 0 ||
-	    t->face_cents > MONEY_MAX_CENTS || !amount_ok(t->rebate_cents) || t->rebate_cents >= t->face_cents ||
-	    !amount_ok(t->fine_cents) || !rate_ok(t->fine_e4) || (t->fine_cents && t->fine_e4) ||
-	    !amount_ok(t->interest_day_cents) || !rate_ok(t->interest_month_e4) ||
-	    (t->interest_day_cents && t->interest_month_e4))
+	    t->face_cents > MONEY_MAX_CENTS || !amount_ok(t->rebate_cents) ||
+	    t->rebate_cents >= t->face_cents || !amount_ok(t->fine_cents) || !rate_ok(t->fine_e4) ||
+	    (t->fine_cents && t->fine_e4) || !amount_ok(t->interest_day_cents) ||
+	    !rate_ok(t->interest_month_e4) || (t->interest_day_cents && t->interest_month_e4))
 		return -1;
 	int64_t base = t->face_cents - t->rebate_cents;
 	out->face_cents = t->face_cents;
@@ -95,7 +95,8 @@ int expected_on(const struct charge_terms *t, cdate pay_date, const struct calen
 	if (pay_date > out->effective_due)
 		out->days_late = (int)(pay_date - (moved ? out->effective_due : t->due_date));
 	if (pay_date > fine_limit)
-		out->fine_cents = t->fine_cents ? t->fine_cents : money_muldiv_round(base, t->fine_e4, E4_PER_UNIT);
+		out->fine_cents =
+		    t->fine_cents ? t->fine_cents : money_muldiv_round(base, t->fine_e4, E4_PER_UNIT);
 	if (pay_date > interest_limit && (t->interest_day_cents || t->interest_month_e4)) {
 		out->interest_days = (int)(pay_date - (moved ? interest_limit : interest_from));
 		/* A monthly rate becomes a daily amount rounded to the centavo
@@ -105,11 +106,11 @@ int expected_on(const struct charge_terms *t, cdate pay_date, const struct calen
 		 * cobrado por dia de atraso", in R$), so it is what the bank
 		 * charges; the returns in ../shared/interop agree (Pine: 5% a
 		 * month over R$ 39.114,90 for 11 days is 11 x R$ 65,19). */
-		out->interest_per_day_cents = t->interest_day_cents
-						      ? t->interest_day_cents
-						      : money_muldiv_round(base, t->interest_month_e4, 30 * E4_PER_UNIT);
+		out->interest_per_day_cents =
+		    t->interest_day_cents ? t->interest_day_cents
+		                          : money_muldiv_round(base, t->interest_month_e4, 30 * E4_PER_UNIT);
 		if (__builtin_mul_overflow(out->interest_per_day_cents, (int64_t)out->interest_days,
-					   &out->interest_cents) ||
+		                           &out->interest_cents) ||
 		    out->interest_cents > MONEY_MAX_CENTS)
 			return -1;
 	}
@@ -121,7 +122,7 @@ int expected_on(const struct charge_terms *t, cdate pay_date, const struct calen
 }
 
 void charge_terms_from_receivable(const struct receivable_row *r, enum interest_start start,
-				  struct charge_terms *out)
+                                  struct charge_terms *out)
 {
 	memset(out, 0, sizeof *out);
 	out->face_cents = r->amount_cents;
@@ -139,9 +140,10 @@ void charge_terms_from_receivable(const struct receivable_row *r, enum interest_
 	 * receivables reader refuses one before it. The bound keeps the
 	 * difference an int; expected_on refuses what is past it. */
 	if (r->due_date != CDATE_NONE && r->fine_after != CDATE_NONE && r->fine_after > r->due_date)
-		out->fine_grace_days = r->fine_after - r->due_date > 100000 ? 100000 : (int)(r->fine_after - r->due_date);
+		out->fine_grace_days =
+		    r->fine_after - r->due_date > 100000 ? 100000 : (int)(r->fine_after - r->due_date);
 	if (r->due_date != CDATE_NONE && r->interest_after != CDATE_NONE && r->interest_after > r->due_date)
 		out->interest_grace_days = r->interest_after - r->due_date > 100000
-						   ? 100000
-						   : (int)(r->interest_after - r->due_date);
+		                               ? 100000
+		                               : (int)(r->interest_after - r->due_date);
 }

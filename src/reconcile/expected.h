@@ -42,9 +42,9 @@ struct charge_terms {
 	/* In increasing date order, unused tiers last. The first tier whose
 	 * limit (moved to a business day) is not past applies. */
 	struct discount_tier discounts[CHARGE_DISCOUNT_TIERS];
-	int64_t fine_e4;     /* multa, percent of face less rebate (código 2) ... */
-	int64_t fine_cents;  /* ... or a fixed amount (código 1); neither = no fine */
-	int fine_grace_days; /* charged only when paid after due date + N days */
+	int64_t fine_e4;            /* multa, percent of face less rebate (código 2) ... */
+	int64_t fine_cents;         /* ... or a fixed amount (código 1); neither = no fine */
+	int fine_grace_days;        /* charged only when paid after due date + N days */
 	int64_t interest_month_e4;  /* juros, percent a month, simple: /30 per calendar day
 	                             * (código 2) ... */
 	int64_t interest_day_cents; /* ... or a fixed amount per calendar day (código 1);
@@ -77,12 +77,12 @@ struct expected_amount {
  * or of interest, discount tiers out of order or without a date) or the
  * result would overflow. */
 int expected_on(const struct charge_terms *t, cdate pay_date, const struct calendar *cal,
-		struct expected_amount *out);
+                struct expected_amount *out);
 
 /* The terms of a receivable as the ERP registered them (receivables CSV,
  * ledger): its start dates (fine_after, interest_after) become grace days.
  * Always succeeds; expected_on judges whether the result is usable. */
 void charge_terms_from_receivable(const struct receivable_row *r, enum interest_start start,
-				  struct charge_terms *out);
+                                  struct charge_terms *out);
 
 #endif

@@ -142,8 +142,9 @@ static int reconcile_one(void *ctx, const struct ledger_event *e)
 		struct charge_terms terms;
 		charge_terms_from_receivable(&r.row, rc->opt->interest_start, &terms);
 		cdate paid_on = payment_date(e);
-		if (paid_on == CDATE_NONE ||
-		    expected_on(&terms, paid_on, calendar_for_state(rc->opt->calendar, r.row.state), &in.expected) != 0)
+		/* The payer's state holidays move its dates too. */
+		const struct calendar *cal = calendar_for_state(rc->opt->calendar, r.row.state);
+		if (paid_on == CDATE_NONE || expected_on(&terms, paid_on, cal, &in.expected) != 0)
 			return diag_set(rc->d, DIAG_ERROR, e->filename, e->ev.line, 0, NULL,
 					"cannot compute the amount due of receivable '%s' on the payment date",
 					r.row.id);
