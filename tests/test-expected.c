@@ -383,6 +383,30 @@ static void unusable_combinations_refused(void **state)
 	assert_true(e.total_cents == MONEY_MAX_CENTS / 4 * 2 + MONEY_MAX_CENTS / 400 * 10);
 }
 
+/* The worked example of README "Amount due". */
+static void readme_example(void **state)
+{
+	(void)state;
+	struct charge_terms t = {.face_cents = 100000,
+				 .due_date = D(2026, 11, 30),
+				 .rebate_cents = 5000,
+				 .discounts = {{.e4 = 100000, .until = D(2026, 11, 10)},
+					       {.cents = 2000, .until = D(2026, 11, 21)}},
+				 .fine_e4 = 20000,
+				 .interest_month_e4 = 10000};
+	struct expected_amount e;
+	assert_int_equal(expected_on(&t, D(2026, 11, 10), cal, &e), 0);
+	assert_int_equal(e.total_cents, 85500);
+	assert_int_equal(expected_on(&t, D(2026, 11, 23), cal, &e), 0);
+	assert_int_equal(e.total_cents, 93000);
+	assert_int_equal(expected_on(&t, D(2026, 11, 30), cal, &e), 0);
+	assert_int_equal(e.total_cents, 95000);
+	assert_int_equal(expected_on(&t, D(2026, 12, 7), cal, &e), 0);
+	assert_int_equal(e.fine_cents, 1900);
+	assert_int_equal(e.interest_per_day_cents, 32);
+	assert_int_equal(e.total_cents, 97124);
+}
+
 /* The terms of a receivable as stored: start dates become grace days. */
 static void terms_from_receivable(void **state)
 {
@@ -448,6 +472,7 @@ int main(void)
 		cmocka_unit_test(state_holiday),
 		cmocka_unit_test(unusable_combinations_refused),
 		cmocka_unit_test(terms_from_receivable),
+		cmocka_unit_test(readme_example),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
