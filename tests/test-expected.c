@@ -446,6 +446,10 @@ static void terms_from_receivable(void **state)
 	assert_int_equal(e.total_cents, 19000 - 500);
 	assert_int_equal(expected_on(&t, D(2026, 11, 16), cal, &e), 0);
 	assert_int_equal(e.total_cents, 19000 + 300 + 6 * 6);
+	/* too far is refused, not capped into another date */
+	r.fine_after = r.due_date + RECEIVABLE_MAX_GRACE_DAYS + 100;
+	charge_terms_from_receivable(&r, INTEREST_FROM_DUE_DATE, &t);
+	assert_int_equal(expected_on(&t, D(2026, 11, 16), cal, &e), -1);
 	/* no start dates: no grace */
 	r.fine_after = r.interest_after = CDATE_NONE;
 	charge_terms_from_receivable(&r, INTEREST_FROM_DUE_DATE, &t);

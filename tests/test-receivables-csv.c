@@ -633,6 +633,8 @@ static void test_charge_terms_errors(void **state)
 		     "given without fine_percent or fine_amount");
 	expect_error(HDR_OPT "fine_percent,fine_after\n" ROW_OPT "2,2026-11-23\n", 2, "fine_after",
 		     "2026-11-23 is before the due date 2026-11-24");
+	expect_error(HDR_OPT "fine_percent,fine_after\n" ROW_OPT "2,2036-12-31\n", 2, "fine_after",
+		     "2036-12-31 is more than ten years after the due date 2026-11-24");
 	expect_error(HDR_OPT "interest_percent_month,interest_after\n" ROW_OPT "1,tomorrow\n", 2,
 		     "interest_after", "expected a date like 2026-11-24 or 24/11/2026, found \"tomorrow\"");
 	expect_error(HDR_OPT "interest_after\n" ROW_OPT "2026-11-30\n", 2, "interest_after",

@@ -503,12 +503,13 @@ static int rcsv_after(struct rcsv *p, int col, bool charged, int col_a, int col_
 	if (!charged)
 		return rcsv_error(p, col, "given without %s or %s", rcsv_columns[col_a].name,
 				  rcsv_columns[col_b].name);
-	if (*out < due) {
+	if (*out < due || *out - due > RECEIVABLE_MAX_GRACE_DAYS) {
 		char a[16], d[16];
 
 		date_format_iso(*out, a, sizeof a);
 		date_format_iso(due, d, sizeof d);
-		return rcsv_error(p, col, "%s is before the due date %s", a, d);
+		return rcsv_error(p, col, "%s is %s the due date %s", a,
+				  *out < due ? "before" : "more than ten years after", d);
 	}
 	return 0;
 }

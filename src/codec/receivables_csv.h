@@ -56,6 +56,10 @@ struct receivable_row {
 	char account[33];          /* collection account label ("" = the bank's only account) */
 };
 
+/* fine_after and interest_after are at most this many days after the due
+ * date: ten years, far beyond any real grace, within what dates can hold. */
+#define RECEIVABLE_MAX_GRACE_DAYS 3660
+
 typedef int (*receivable_fn)(void *ctx, const struct receivable_row *row, struct diag *d);
 
 /* Parses the whole CSV. The first non-blank line is the header. Every row is

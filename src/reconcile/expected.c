@@ -26,9 +26,18 @@ static bool rate_ok(int64_t e4)
 /* A start date N days after the due date, or CDATE_NONE when out of range. */
 static cdate after_days(cdate due, int days)
 {
-	if (days < 0 || days > 3660)
+	if (days < 0 || days > RECEIVABLE_MAX_GRACE_DAYS)
 		return CDATE_NONE;
 	return due + days;
+}
+
+/* Days from the due date to a start date; 0 when there is none (or it is
+ * not after the due date), past the limit when too far (refused later). */
+static int grace_days(cdate due, cdate after)
+{
+	if (due == CDATE_NONE || after == CDATE_NONE || after <= due)
+		return 0;
+	return after - due > RECEIVABLE_MAX_GRACE_DAYS ? RECEIVABLE_MAX_GRACE_DAYS + 1 : (int)(after - due);
 }
 
 /* The discount of the first tier still open on pay_date; -1 when the tiers
@@ -136,14 +145,6 @@ void charge_terms_from_receivable(const struct receivable_row *r, enum interest_
 	out->interest_month_e4 = r->interest_month_e4;
 	out->interest_day_cents = r->interest_day_cents;
 	out->interest_start = start;
-	/* A start date on or before the due date is no grace at all; the
-	 * receivables reader refuses one before it. The bound keeps the
-	 * difference an int; expected_on refuses what is past it. */
-	if (r->due_date != CDATE_NONE && r->fine_after != CDATE_NONE && r->fine_after > r->due_date)
-		out->fine_grace_days =
-		    r->fine_after - r->due_date > 100000 ? 100000 : (int)(r->fine_after - r->due_date);
-	if (r->due_date != CDATE_NONE && r->interest_after != CDATE_NONE && r->interest_after > r->due_date)
-		out->interest_grace_days = r->interest_after - r->due_date > 100000
-		                               ? 100000
-		                               : (int)(r->interest_after - r->due_date);
+	out->fine_grace_days = grace_days(r->due_date, r->fine_after);
+	out->interest_grace_days = grace_days(r->due_date, r->interest_after);
 }
