@@ -241,6 +241,13 @@ static void discount_tiers(void **state)
 	t.discounts[2].e4 = 30000; /* 2,97 -> 3 */
 	assert_int_equal(expected_on(&t, D(2026, 11, 24), cal, &e), 0);
 	assert_int_equal(e.discount_cents, 3);
+	/* 99,99% of R$ 0,01 rounds to all of it: nothing left to pay, allowed */
+	t.face_cents = 1;
+	t.discounts[0].e4 = 999900;
+	t.discounts[1].cents = 0;
+	t.discounts[1].e4 = 10000;
+	assert_int_equal(expected_on(&t, D(2026, 11, 1), cal, &e), 0);
+	assert_int_equal(e.total_cents, 0);
 }
 
 /* The rebate lowers the face value on any date; percentages apply to what
@@ -363,6 +370,7 @@ static void unusable_combinations_refused(void **state)
 	REFUSED(t.discounts[0] = (struct discount_tier){.cents = 100, .until = CDATE_NONE});
 	REFUSED(t.discounts[0] = (struct discount_tier){.cents = 100, .e4 = 10, .until = D(2026, 11, 1)});
 	REFUSED(t.discounts[0] = (struct discount_tier){.e4 = 1000000, .until = D(2026, 11, 1)});
+	REFUSED(t.discounts[0] = (struct discount_tier){.cents = 10000, .until = D(2026, 11, 1)});
 	REFUSED(t.rebate_cents = 5000; t.discounts[0] = (struct discount_tier){.cents = 5000, .until = D(2026, 11, 1)});
 	/* tiers out of order, repeated, or with a gap */
 	REFUSED(t.discounts[0] = (struct discount_tier){.cents = 100, .until = D(2026, 11, 5)};

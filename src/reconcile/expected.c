@@ -54,13 +54,14 @@ static int discount_on(const struct charge_terms *t, int64_t base, cdate pay_dat
 			ended = true;
 			continue;
 		}
-		if (ended || !amount_ok(d->cents) || !rate_ok(d->e4) || (d->cents && d->e4) ||
-		    d->until == CDATE_NONE || (prev != CDATE_NONE && d->until <= prev))
+		/* A fixed discount must leave something to pay; a percentage
+		 * below 100% may round up to all of a tiny face value. */
+		if (ended || !amount_ok(d->cents) || d->cents >= base || !rate_ok(d->e4) ||
+		    d->e4 == E4_PER_UNIT || (d->cents && d->e4) || d->until == CDATE_NONE ||
+		    (prev != CDATE_NONE && d->until <= prev))
 			return -1;
 		prev = d->until;
 		int64_t cents = d->cents ? d->cents : money_muldiv_round(base, d->e4, E4_PER_UNIT);
-		if (cents >= base)
-			return -1;
 		/* The limit moves to a business day like the due date does. */
 		cdate limit = calendar_next_business_day(cal, d->until);
 		if (limit == CDATE_NONE)
