@@ -166,9 +166,12 @@ static int cmd_resolve(struct cli *cli, struct ledger *lg, const struct resolve_
 	struct diag d;
 	int64_t applied;
 	diag_clear(&d);
-	struct calendar *cal = calendar_new();
+	int status;
+	struct calendar *cal = cli_calendar(cli, &status);
+	if (!cal)
+		return status;
 	struct reconcile_options opt = {.calendar = cal, .interest_start = INTEREST_FROM_DUE_DATE};
-	enum human_refusal r = cal ? exceptions_resolve(lg, &opt, req, &applied, &d) : HUMAN_ERROR;
+	enum human_refusal r = exceptions_resolve(lg, &opt, req, &applied, &d);
 	calendar_free(cal);
 	if (r != HUMAN_OK) {
 		fprintf(stderr, "concilia exceptions: %s\n", d.msg[0] ? d.msg : "out of memory");

@@ -36,15 +36,19 @@ static int run(struct cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage(&cmd_reconcile, "takes no file arguments");
 	int status;
-	struct ledger *lg = cli_open_ledger(cli, &status);
-	if (!lg)
+	struct calendar *cal = cli_calendar(cli, &status);
+	if (!cal)
 		return status;
-	struct calendar *cal = calendar_new();
+	struct ledger *lg = cli_open_ledger(cli, &status);
+	if (!lg) {
+		calendar_free(cal);
+		return status;
+	}
 	struct reconcile_summary sum;
 	struct diag d;
 	diag_clear(&d);
 	opt.calendar = cal;
-	int rc = cal ? reconcile_run(lg, &opt, &sum, &d) : -1;
+	int rc = reconcile_run(lg, &opt, &sum, &d);
 	calendar_free(cal);
 	ledger_close(lg);
 	if (rc != 0) {

@@ -13,6 +13,7 @@ enum {
 
 struct cli {
 	const char *db_path; /* --db, $CONCILIA_DB, or ./concilia.db */
+	const char *holidays_path; /* --holidays, $CONCILIA_HOLIDAYS, or NULL (national only) */
 	int quiet;
 	int verbose;
 };

@@ -15,7 +15,7 @@ static const struct command *const commands[] = {
 
 static void print_help(FILE *fp)
 {
-	fprintf(fp, "usage: concilia [--db PATH] [-q] [-v] COMMAND [ARGS]\n\n"
+	fprintf(fp, "usage: concilia [--db PATH] [--holidays FILE] [-q] [-v] COMMAND [ARGS]\n\n"
 		    "Reconciles Brazilian bank return files against receivables.\n\n"
 		    "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -23,6 +23,9 @@ static void print_help(FILE *fp)
 	fprintf(fp, "  %-12s %s\n", "help", "show this help, or a command's usage");
 	fprintf(fp, "\nGlobal options:\n"
 		    "  --db PATH     the ledger (default $CONCILIA_DB, else ./concilia.db)\n"
+		    "  --holidays FILE\n"
+		    "                state and city holidays besides the national ones (default\n"
+		    "                $CONCILIA_HOLIDAYS; one a line: YYYY-MM-DD|MM-DD [UF] name)\n"
 		    "  -q, --quiet   no warnings, no progress\n"
 		    "  -v, --verbose more detail\n"
 		    "  --version     print the version\n"
@@ -43,17 +46,22 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},  {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},  {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},  {"holidays", required_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0},
 	};
 	struct cli cli = {0};
 	const char *env = getenv("CONCILIA_DB");
 	cli.db_path = env && *env ? env : "concilia.db";
+	cli.holidays_path = getenv("CONCILIA_HOLIDAYS");
 	int c;
 	/* '+': stop at the command name, its options are its own. */
 	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			cli.db_path = optarg;
+			break;
+		case 'H':
+			cli.holidays_path = optarg;
 			break;
 		case 'q':
 			cli.quiet = 1;

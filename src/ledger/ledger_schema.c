@@ -223,6 +223,28 @@ const char *const ledger_migrations[] = {
 	/* A resolution covers the undos before it: the newest allocation id
 	 * when it was written (timestamps can tie; ids can't). */
 	"ALTER TABLE exception_resolution ADD COLUMN after_allocation INTEGER NOT NULL DEFAULT 0;",
+
+	/* 7: the rest of a receivable's charge terms (CNAB 240 segments P and
+	 * R): a fixed fine instead of a percentage, a fixed amount of interest
+	 * per day instead of a monthly rate, the dates after which each
+	 * starts, the rebate (abatimento), discount tier 1 as a percentage,
+	 * and discount tiers 2 and 3. Existing rows keep their meaning: all
+	 * zero / NULL. */
+	"ALTER TABLE receivable ADD COLUMN fine_cents INTEGER NOT NULL DEFAULT 0 CHECK (fine_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN fine_after TEXT;"
+	"ALTER TABLE receivable ADD COLUMN interest_day_cents INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (interest_day_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN interest_after TEXT;"
+	"ALTER TABLE receivable ADD COLUMN rebate_cents INTEGER NOT NULL DEFAULT 0 CHECK (rebate_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount_e4 INTEGER NOT NULL DEFAULT 0 CHECK (discount_e4 >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount2_cents INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (discount2_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount2_e4 INTEGER NOT NULL DEFAULT 0 CHECK (discount2_e4 >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount2_until TEXT;"
+	"ALTER TABLE receivable ADD COLUMN discount3_cents INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (discount3_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount3_e4 INTEGER NOT NULL DEFAULT 0 CHECK (discount3_e4 >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount3_until TEXT;",
 };
 
 const int ledger_migration_count = (int)(sizeof ledger_migrations / sizeof ledger_migrations[0]);

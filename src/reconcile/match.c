@@ -16,22 +16,16 @@
 
 struct charge_terms match_terms(const struct receivable_row *r, const struct reconcile_options *opt)
 {
-	return (struct charge_terms){
-		.face_cents = r->amount_cents,
-		.due_date = r->due_date,
-		.fine_e4 = r->fine_e4,
-		.interest_month_e4 = r->interest_month_e4,
-		.discount_cents = r->discount_cents,
-		.discount_until = r->discount_until,
-		.interest_start = opt->interest_start,
-	};
+	struct charge_terms t;
+	charge_terms_from_receivable(r, opt->interest_start, &t);
+	return t;
 }
 
 int match_candidate_fill(const struct reconcile_options *opt, const struct recv_view *v, cdate paid_on,
 			 struct match_candidate *c, struct diag *d)
 {
 	c->v = *v;
-	if (paid_on == CDATE_NONE || expected_on(&v->terms, paid_on, opt->calendar, &c->exp) != 0)
+	if (paid_on == CDATE_NONE || expected_on(&v->terms, paid_on, v->calendar ? v->calendar : opt->calendar, &c->exp) != 0)
 		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL,
 				"cannot compute the amount due of receivable '%s' on the payment date", v->id);
 	c->still_due = c->exp.total_cents - v->allocated_cents;
@@ -64,7 +58,7 @@ static bool close_amount(const struct match_candidate *c, int64_t paid, const st
 	if (diff <= opt->tolerance_cents)
 		return true;
 	struct expected_amount lo;
-	if (expected_on(&c->v.terms, earliest_price_date, opt->calendar, &lo) != 0)
+	if (expected_on(&c->v.terms, earliest_price_date, c->v.calendar ? c->v.calendar : opt->calendar, &lo) != 0)
 		return false;
 	int64_t low = lo.total_cents - c->v.allocated_cents;
 	return paid >= low && paid <= c->still_due;
@@ -192,8 +186,10 @@ static int rules_payer(struct recv_source *src, const struct bank_event *ev, cda
 	}
 	if (rc == 0) {
 		for (int i = 0; i < nopen; i++) {
+			/* The lowest price: paid by the first discount tier's date. */
 			const struct charge_terms *t = &open[i].v.terms;
-			cdate best = t->discount_until != CDATE_NONE ? t->discount_until : t->due_date;
+			bool tier = t->discounts[0].cents || t->discounts[0].e4;
+			cdate best = tier ? t->discounts[0].until : t->due_date;
 			if (close_amount(&open[i], ev->paid_cents, opt, best))
 				add_candidate(m, &open[i]);
 		}

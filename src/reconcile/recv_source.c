@@ -23,6 +23,8 @@ void recv_view_from_row(const struct ledger_receivable *r, const struct reconcil
 	v->issue_date = r->row.issue_date;
 	v->status = r->row.status;
 	v->terms = match_terms(&r->row, opt);
+	/* The payer's state holidays move its dates too. */
+	v->calendar = opt->calendar ? calendar_for_state(opt->calendar, r->row.state) : NULL;
 }
 
 /* ---- hashing: FNV-1a 64 over a key, a bank mixed in for references */

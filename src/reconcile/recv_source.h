@@ -25,6 +25,7 @@ struct recv_view {
 	cdate issue_date;
 	enum receivable_status status;
 	struct charge_terms terms; /* what expected_on needs */
+	const struct calendar *calendar; /* the debtor's state's, NULL = the national one */
 	int64_t allocated_cents;   /* net of undone and reversed allocations */
 	bool settled;
 	char bank_state[24];
