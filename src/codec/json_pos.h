@@ -45,7 +45,8 @@ size_t json_pos_member(const unsigned char *b, size_t len, size_t off, const cha
 /* Walks the elements of the array that starts at off. */
 struct json_pos_array {
 	const unsigned char *b;
-	size_t len, next;
+	size_t len;
+	size_t next; /* just past the element _next returned last */
 	int done;
 };
 

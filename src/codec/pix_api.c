@@ -817,7 +817,7 @@ static uint64_t hash_text(const char *s)
 }
 
 /* Remembers this Pix; refuses a repeat whose content differs. */
-static int remember(struct reader *r, const char *e2e, const char *txid, int64_t instant, size_t off)
+static int remember(struct reader *r, const char *e2e, const char *txid, int64_t instant, size_t pix_off)
 {
 	const struct bank_event *ev = &r->ev;
 	if (r->seen == NULL)
@@ -832,14 +832,15 @@ static int remember(struct reader *r, const char *e2e, const char *txid, int64_t
 	}
 	int same_txid = (s->txid == NULL) == (txid == NULL) && (txid == NULL || strcmp(s->txid, txid) == 0);
 	if (s->cents != ev->paid_cents || s->ms != instant || !same_txid)
-		return fail(r, off, "endToEndId",
+		return fail(r, at(r, pix_off, "endToEndId"), "endToEndId",
 			    "%s also at line %ld with another %s: a repeated endToEndId with different content is a "
 			    "conflict, not an update",
 			    e2e, s->line, s->cents != ev->paid_cents ? "valor" : s->ms != instant ? "horario" : "txid");
 	return 0;
 }
 
-static int read_pix(struct reader *r, const json_t *pix, size_t off)
+/* The Pix at off; end is the offset just past it. */
+static int read_pix(struct reader *r, const json_t *pix, size_t off, size_t end)
 {
 	char tmp[80];
 	const char *e2e, *txid, *why;
@@ -857,7 +858,7 @@ static int read_pix(struct reader *r, const json_t *pix, size_t off)
 	ev->due_date = CDATE_NONE;
 	json_pos_locate(&r->cur, off, &line, &col);
 	ev->line = line;
-	json_pos_locate(&r->cur, json_pos_skip_value(r->b, r->len, off) - 1, &line, &col);
+	json_pos_locate(&r->cur, end > off ? end - 1 : off, &line, &col);
 	ev->line_end = line;
 
 	if (get_string(r, pix, off, "endToEndId", "endToEndId", 1, &e2e, &e2e_len))
@@ -904,7 +905,7 @@ static int read_pix(struct reader *r, const json_t *pix, size_t off)
 		return -1;
 	snprintf(ev->identity, sizeof ev->identity, "pix|%s", e2e);
 
-	if (remember(r, e2e, txid, instant, at(r, off, "endToEndId")))
+	if (remember(r, e2e, txid, instant, off))
 		return -1;
 	struct bank_event pix_ev = *ev;
 	if (deliver(r))
@@ -1005,7 +1006,8 @@ static int read_list(struct reader *r, const json_t *root, size_t root_off, stru
 		if (e_off == JSON_POS_NONE)
 			e_off = off;
 		snprintf(r->prefix, sizeof r->prefix, "pix[%zu]", i);
-		if (read_pix(r, json_array_get(list, i), e_off))
+		/* the walker has just skipped the element: its end is where it goes on */
+		if (read_pix(r, json_array_get(list, i), e_off, it.next))
 			return -1;
 	}
 	r->prefix[0] = '\0';
@@ -1062,7 +1064,7 @@ int pix_api_parse(const char *filename, const unsigned char *buf, size_t len, st
 		     found(r, root, root_off, tmp, sizeof tmp));
 	} else if (json_object_get(root, "endToEndId")) {
 		info->layout_name = PIX_API_LAYOUT_OBJECT;
-		if (read_pix(r, root, root_off) == 0) {
+		if (read_pix(r, root, root_off, json_pos_skip_value(buf, len, root_off)) == 0) {
 			info->titles = info->records = 1;
 			rc = 0;
 		}
