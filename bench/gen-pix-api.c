@@ -58,7 +58,8 @@ static void cpf(char *out, unsigned long n)
 
 static void cnpj(char *out, unsigned long n)
 {
-	static const int w1[] = {5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2}, w2[] = {6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2};
+	static const int w1[] = {5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2},
+	                 w2[] = {6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2};
 	int d[14];
 	for (int i = 7; i >= 0; i--) {
 		d[i] = (int)(n % 10);
@@ -93,7 +94,8 @@ int main(int argc, char **argv)
 		}
 	}
 	const char *nl = pretty ? "\n" : "", *in1 = pretty ? "  " : "", *in2 = pretty ? "    " : "";
-	printf("{%s%s\"parametros\":{\"inicio\":\"2026-11-23T00:00:00-03:00\",\"fim\":\"2026-11-23T23:59:59-03:00\","
+	printf("{%s%s\"parametros\":{\"inicio\":\"2026-11-23T00:00:00-03:00\",\"fim\":\"2026-11-23T23:59:59-"
+	       "03:00\","
 	       "\"paginacao\":{\"paginaAtual\":0,\"itensPorPagina\":%ld,\"quantidadeDePaginas\":1,"
 	       "\"quantidadeTotalDeItens\":%ld}},%s%s\"pix\":[%s",
 	       nl, in1, n, n, nl, in1, nl);
@@ -115,31 +117,40 @@ int main(int argc, char **argv)
 			printf(",\"txid\":\"cob%ldconcilia2026110%08ld\"", i % 97, i);
 		printf(",\"valor\":\"%ld.%02ld\"", valor / 100, valor % 100);
 		if (late)
-			printf(",\"componentesValor\":{\"original\":{\"valor\":\"%ld.%02ld\"},\"multa\":{\"valor\":\"%ld.%02ld\"},"
+			printf(",\"componentesValor\":{\"original\":{\"valor\":\"%ld.%02ld\"},\"multa\":{"
+			       "\"valor\":\"%ld.%02ld\"},"
 			       "\"juros\":{\"valor\":\"%ld.%02ld\"}}",
 			       cents / 100, cents % 100, multa / 100, multa % 100, juros / 100, juros % 100);
-		printf(",\"chave\":\"7d9f0335-8dcc-4054-9bf8-0b2f7a1c3e55\",\"horario\":\"2026-11-23T%02d:%02d:%02d.%03d-03:00\"",
+		printf(",\"chave\":\"7d9f0335-8dcc-4054-9bf8-0b2f7a1c3e55\",\"horario\":\"2026-11-23T%02d:%"
+		       "02d:%02d.%03d-03:00\"",
 		       lh, lm, ls, (int)(r % 1000));
 		if (!has_txid)
 			printf(",\"infoPagador\":\"Pedido %ld, pagamento via chave\"", i);
 		if (payer) {
 			if ((r >> 36) % 4 == 0) {
 				cnpj(doc, (unsigned long)(r >> 40) % 100000000UL);
-				printf(",\"pagador\":{\"cnpj\":\"%s\",\"nome\":\"Empresa Pagadora %ld Ltda\"}", doc, i);
+				printf(
+				    ",\"pagador\":{\"cnpj\":\"%s\",\"nome\":\"Empresa Pagadora %ld Ltda\"}",
+				    doc, i);
 			} else {
 				cpf(doc, (unsigned long)(r >> 40) % 1000000000UL);
-				printf(",\"pagador\":{\"cpf\":\"%s\",\"nome\":\"Pessoa Pagadora %ld da Silva\"}", doc, i);
+				printf(
+				    ",\"pagador\":{\"cpf\":\"%s\",\"nome\":\"Pessoa Pagadora %ld da Silva\"}",
+				    doc, i);
 			}
 		}
 		if (dev) {
 			long back = valor / 2 > 0 ? valor / 2 : 1;
 			make_id(rtr, 'D', ispbs[0], uh, lm, (unsigned long)i);
-			printf(",\"devolucoes\":[{\"id\":\"dev%ld\",\"rtrId\":\"%s\",\"valor\":\"%ld.%02ld\",\"natureza\":\"ORIGINAL\","
-			       "\"horario\":{\"solicitacao\":\"2026-11-23T%02d:%02d:%02d-03:00\",\"liquidacao\":\"2026-11-23T%02d:%02d:%02d-03:00\"},"
+			printf(",\"devolucoes\":[{\"id\":\"dev%ld\",\"rtrId\":\"%s\",\"valor\":\"%ld.%02ld\","
+			       "\"natureza\":\"ORIGINAL\","
+			       "\"horario\":{\"solicitacao\":\"2026-11-23T%02d:%02d:%02d-03:00\","
+			       "\"liquidacao\":\"2026-11-23T%02d:%02d:%02d-03:00\"},"
 			       "\"status\":\"DEVOLVIDO\"}",
 			       i, rtr, back / 100, back % 100, lh, lm, ls, lh, lm, ls);
 			if ((r >> 44) % 2)
-				printf(",{\"id\":\"dev%ldb\",\"valor\":\"0.01\",\"horario\":{\"solicitacao\":\"2026-11-23T%02d:%02d:%02d-03:00\"},"
+				printf(",{\"id\":\"dev%ldb\",\"valor\":\"0.01\",\"horario\":{\"solicitacao\":"
+				       "\"2026-11-23T%02d:%02d:%02d-03:00\"},"
 				       "\"status\":\"EM_PROCESSAMENTO\"}",
 				       i, lh, lm, ls);
 			printf("]");

@@ -60,7 +60,8 @@ int main(int argc, char **argv)
 		if (cpu < best_cpu)
 			best_cpu = cpu;
 	}
-	printf("%s: %zu bytes, %ld Pix, %ld events, %ld warnings; best of %d: %.3f s wall = %.0f MB/s, %.0f k Pix/s;"
+	printf("%s: %zu bytes, %ld Pix, %ld events, %ld warnings; best of %d: %.3f s wall = %.0f MB/s, %.0f "
+	       "k Pix/s;"
 	       " %.3f s CPU = %.0f k Pix/s\n",
 	       argv[1], fb.len, info.titles, events, warnings, repeat, best, (double)fb.len / best / 1e6,
 	       (double)info.titles / best / 1e3, best_cpu, (double)info.titles / best_cpu / 1e3);

@@ -60,8 +60,8 @@ static int parse(const char *json)
 {
 	nevents = nwarns = 0;
 	memset(events, 0, sizeof events);
-	return pix_api_parse("f.json", (const unsigned char *)json, strlen(json), &info, on_event, NULL, on_warn,
-			     NULL, &err);
+	return pix_api_parse("f.json", (const unsigned char *)json, strlen(json), &info, on_event, NULL,
+	                     on_warn, NULL, &err);
 }
 
 static const char *error_text(void)
@@ -123,7 +123,7 @@ static void test_amount(void **state)
 			fail_msg("'%s': rc %d, expected %d", cases[i].s, rc, cases[i].rc);
 		if (rc == 0 && cents != cases[i].cents)
 			fail_msg("'%s': %lld centavos, expected %lld", cases[i].s, (long long)cents,
-				 (long long)cases[i].cents);
+			         (long long)cases[i].cents);
 	}
 }
 
@@ -186,8 +186,8 @@ static void test_e2e(void **state)
 	const char *why;
 #define E(s) pix_api_check_e2e(s, strlen(s), &why)
 	assert_int_equal(E("E18236120202611231204s0a1b2c3d4e"), 0);
-	assert_int_equal(E("E12345678202009091221abcdef12345"), 0); /* the spec's pixResponse1 */
-	assert_int_equal(E("E12AB5678202611231204s0a1b2c3d4e"), 0); /* alphanumeric ISPB (2.9.0) */
+	assert_int_equal(E("E12345678202009091221abcdef12345"), 0);    /* the spec's pixResponse1 */
+	assert_int_equal(E("E12AB5678202611231204s0a1b2c3d4e"), 0);    /* alphanumeric ISPB (2.9.0) */
 	assert_int_equal(E("E12345678202009091221ghijk78901234"), -1); /* the spec's pixResponse2: 34 */
 	assert_non_null(strstr(why, "32 characters"));
 	assert_int_equal(E("E18236120202611231204s0a1b2c3d4"), -1);
@@ -235,7 +235,7 @@ static void test_json_pos(void **state)
 	size_t e = json_pos_member(b, len, 0, "e");
 	json_pos_locate(&c, e, &line, &col);
 	assert_int_equal(line, 2);
-	assert_int_equal(col, 23); /* ' "c\u0064": "é", "e": ' is 22 characters (é is one) */
+	assert_int_equal(col, 23);           /* ' "c\u0064": "é", "e": ' is 22 characters (é is one) */
 	json_pos_locate(&c, a, &line, &col); /* backwards over a line break */
 	assert_int_equal(line, 1);
 	assert_int_equal(col, 8);
@@ -244,7 +244,8 @@ static void test_json_pos(void **state)
 	assert_int_equal(col, 13);
 
 	/* garbage never makes it read out of bounds or loop */
-	const char *bad[] = {"{\"a", "{\"a\":", "{\"a\":[1,", "[\"\\", "{,,,}", "{\"a\" 1}", "]]]", "\"", "{\"\\u12"};
+	const char *bad[] = {"{\"a",      "{\"a\":", "{\"a\":[1,", "[\"\\",   "{,,,}",
+	                     "{\"a\" 1}", "]]]",     "\"",         "{\"\\u12"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		size_t n = strlen(bad[i]);
 		char *copy = malloc(n ? n : 1);
@@ -288,6 +289,8 @@ static void test_sniff(void **state)
 
 /* ---- documents ---- */
 
+/* One source line per line of the document, numbered: kept by hand. */
+/* clang-format off */
 #define PAGE_HEAD                                                                                            \
 	"{\n"                                                                                                \
 	"  \"parametros\": {\"inicio\": \"2026-11-23T00:00:00-03:00\", \"fim\": \"2026-11-23T23:59:59-03:00\",\n" \
@@ -319,6 +322,7 @@ static const char page[] =
     "     ]}\n"                                                                                      /* 25 */
     "  ]\n"
     "}\n";
+/* clang-format on */
 
 static void test_page(void **state)
 {
@@ -370,7 +374,8 @@ static void test_page(void **state)
 
 	e = &events[3];
 	assert_int_equal(e->kind, EVENT_REVERSAL);
-	assert_string_equal(e->identity, "pixdev|E00416968202611231733Rr4Ss5Tt6Uu|D11111111202611231800aB3cD4eF5gH");
+	assert_string_equal(e->identity,
+	                    "pixdev|E00416968202611231733Rr4Ss5Tt6Uu|D11111111202611231800aB3cD4eF5gH");
 	assert_string_equal(e->end_to_end_id, "E00416968202611231733Rr4Ss5Tt6Uu");
 	assert_string_equal(e->refund_id, "D11111111202611231800aB3cD4eF5gH");
 	assert_string_equal(e->statement_ref, "dev1");
@@ -384,19 +389,20 @@ static void test_page(void **state)
 	/* the two devoluções that moved no money */
 	assert_int_equal(nwarns, 2);
 	assert_true(warned("f.json:21:8: warning: field 'pix[2].devolucoes[1]': devolução 'dev2' of 20.00 is "
-			   "EM_PROCESSAMENTO"));
+	                   "EM_PROCESSAMENTO"));
 	assert_true(warned("f.json:23:8: warning: field 'pix[2].devolucoes[2]': devolução 'dev3' of 30.00 is "
-			   "NAO_REALIZADO (not made: conta encerrada)"));
+	                   "NAO_REALIZADO (not made: conta encerrada)"));
 }
 
 static void test_webhook_and_object(void **state)
 {
 	(void)state;
 	/* one line, as PSPs post it; different chaves: no file account */
-	const char *hook = "{\"pix\":[{\"endToEndId\":\"E18236120202611231204s0a1b2c3d4e\",\"valor\":\"1.00\","
-			   "\"horario\":\"2026-11-23T09:04:51Z\",\"chave\":\"a@b.com\"},"
-			   "{\"endToEndId\":\"E60701190202611251347Qm7Zt2Lp9Xa\",\"valor\":\"2.00\","
-			   "\"horario\":\"2026-11-25T10:00:00-03:00\",\"chave\":\"c@d.com\"}]}";
+	const char *hook =
+	    "{\"pix\":[{\"endToEndId\":\"E18236120202611231204s0a1b2c3d4e\",\"valor\":\"1.00\","
+	    "\"horario\":\"2026-11-23T09:04:51Z\",\"chave\":\"a@b.com\"},"
+	    "{\"endToEndId\":\"E60701190202611251347Qm7Zt2Lp9Xa\",\"valor\":\"2.00\","
+	    "\"horario\":\"2026-11-25T10:00:00-03:00\",\"chave\":\"c@d.com\"}]}";
 	if (parse(hook) != 0)
 		fail_msg("%s", error_text());
 	assert_string_equal(info.layout_name, PIX_API_LAYOUT_WEBHOOK);
@@ -408,16 +414,17 @@ static void test_webhook_and_object(void **state)
 	assert_int_equal(nwarns, 0);
 
 	/* a Pix without chave also leaves the account empty */
-	const char *hook2 = "{\"pix\":[{\"endToEndId\":\"E18236120202611231204s0a1b2c3d4e\",\"valor\":\"1.00\","
-			    "\"horario\":\"2026-11-23T09:04:51Z\",\"chave\":\"a@b.com\"},"
-			    "{\"endToEndId\":\"E60701190202611251347Qm7Zt2Lp9Xa\",\"valor\":\"2.00\","
-			    "\"horario\":\"2026-11-25T10:00:00-03:00\"}]}";
+	const char *hook2 =
+	    "{\"pix\":[{\"endToEndId\":\"E18236120202611231204s0a1b2c3d4e\",\"valor\":\"1.00\","
+	    "\"horario\":\"2026-11-23T09:04:51Z\",\"chave\":\"a@b.com\"},"
+	    "{\"endToEndId\":\"E60701190202611251347Qm7Zt2Lp9Xa\",\"valor\":\"2.00\","
+	    "\"horario\":\"2026-11-25T10:00:00-03:00\"}]}";
 	assert_int_equal(parse(hook2), 0);
 	assert_string_equal(info.agreement, "");
 
 	const char *one = "{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"0.01\",\n"
-			  " \"horario\": \"2026-11-23T09:04:51Z\", \"chave\": \"12345678909\",\n"
-			  " \"pagador\": {\"cnpj\": \"12.ABC.345/0001-88\", \"nome\": \"Padaria\"}}";
+	                  " \"horario\": \"2026-11-23T09:04:51Z\", \"chave\": \"12345678909\",\n"
+	                  " \"pagador\": {\"cnpj\": \"12.ABC.345/0001-88\", \"nome\": \"Padaria\"}}";
 	if (parse(one) != 0)
 		fail_msg("%s", error_text());
 	assert_string_equal(info.layout_name, PIX_API_LAYOUT_OBJECT);
@@ -430,18 +437,20 @@ static void test_webhook_and_object(void **state)
 	assert_int_equal(events[0].line_end, 3);
 
 	/* an empty page: no events, dated by parametros.fim */
-	const char *empty = "{\"parametros\": {\"inicio\": \"2026-11-01T00:00:00Z\", \"fim\": \"2026-11-02T02:00:00Z\","
-			    " \"paginacao\": {\"paginaAtual\": 0, \"itensPorPagina\": 100, \"quantidadeDePaginas\": 1,"
-			    " \"quantidadeTotalDeItens\": 0}}, \"pix\": []}";
+	const char *empty =
+	    "{\"parametros\": {\"inicio\": \"2026-11-01T00:00:00Z\", \"fim\": \"2026-11-02T02:00:00Z\","
+	    " \"paginacao\": {\"paginaAtual\": 0, \"itensPorPagina\": 100, \"quantidadeDePaginas\": 1,"
+	    " \"quantidadeTotalDeItens\": 0}}, \"pix\": []}";
 	assert_int_equal(parse(empty), 0);
 	assert_int_equal(nevents, 0);
 	assert_int_equal(info.generated, ymd(2026, 11, 1));
 
 	/* the BOM is skipped; the same Pix twice with the same content is delivered twice
 	 * under one identity (the ledger keeps one) */
-	const char *twice = "\xEF\xBB\xBF{\"pix\":[{\"endToEndId\":\"E18236120202611231204s0a1b2c3d4e\",\"valor\":\"1.00\","
-			    "\"horario\":\"2026-11-23T09:04:51Z\"},{\"horario\":\"2026-11-23T06:04:51-03:00\","
-			    "\"valor\":\"1.00\",\"endToEndId\":\"E18236120202611231204s0a1b2c3d4e\"}]}";
+	const char *twice =
+	    "\xEF\xBB\xBF{\"pix\":[{\"endToEndId\":\"E18236120202611231204s0a1b2c3d4e\",\"valor\":\"1.00\","
+	    "\"horario\":\"2026-11-23T09:04:51Z\"},{\"horario\":\"2026-11-23T06:04:51-03:00\","
+	    "\"valor\":\"1.00\",\"endToEndId\":\"E18236120202611231204s0a1b2c3d4e\"}]}";
 	assert_int_equal(parse(twice), 0);
 	assert_int_equal(nevents, 2);
 	assert_string_equal(events[0].identity, events[1].identity);
@@ -451,33 +460,38 @@ static void test_components_and_payer(void **state)
 {
 	(void)state;
 	/* saque without original: the face value is what the sum rule leaves */
-	const char *saque = "{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"100.00\","
-			    " \"horario\": \"2026-11-23T09:04:51Z\", \"componentesValor\": {\"saque\": {\"valor\": \"100.00\","
-			    " \"modalidadeAgente\": \"AGPSS\", \"prestadorDoServicoDeSaque\": \"12345678\"}}}";
+	const char *saque =
+	    "{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"100.00\","
+	    " \"horario\": \"2026-11-23T09:04:51Z\", \"componentesValor\": {\"saque\": {\"valor\": "
+	    "\"100.00\","
+	    " \"modalidadeAgente\": \"AGPSS\", \"prestadorDoServicoDeSaque\": \"12345678\"}}}";
 	assert_int_equal(parse(saque), 0);
 	assert_int_equal(events[0].face_cents, 0);
 	assert_int_equal(nwarns, 0);
 
 	const char *desc = "{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"470.00\","
-			   " \"horario\": \"2026-11-23T09:04:51Z\", \"componentesValor\": {\"original\": {\"valor\": \"500.00\"},"
-			   " \"abatimento\": {\"valor\": \"10.00\"}, \"desconto\": {\"valor\": \"20.00\"}}}";
+	                   " \"horario\": \"2026-11-23T09:04:51Z\", \"componentesValor\": {\"original\": "
+	                   "{\"valor\": \"500.00\"},"
+	                   " \"abatimento\": {\"valor\": \"10.00\"}, \"desconto\": {\"valor\": \"20.00\"}}}";
 	assert_int_equal(parse(desc), 0);
 	assert_true(events[0].face_cents == 50000 && events[0].rebate_cents == 1000 &&
-		    events[0].discount_cents == 2000 && events[0].charges_cents == 0);
+	            events[0].discount_cents == 2000 && events[0].charges_cents == 0);
 	assert_int_equal(nwarns, 0);
 
-	const char *mismatch = "{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"200.00\","
-			       " \"horario\": \"2026-11-23T09:04:51Z\", \"componentesValor\": {\"original\": {\"valor\": "
-			       "\"180.00\"}, \"saque\": {\"valor\": \"10.00\", \"modalidadeAgente\": \"AGXXX\"},"
-			       " \"troco\": {\"valor\": \"5.00\"}}}";
+	const char *mismatch =
+	    "{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"200.00\","
+	    " \"horario\": \"2026-11-23T09:04:51Z\", \"componentesValor\": {\"original\": {\"valor\": "
+	    "\"180.00\"}, \"saque\": {\"valor\": \"10.00\", \"modalidadeAgente\": \"AGXXX\"},"
+	    " \"troco\": {\"valor\": \"5.00\"}}}";
 	assert_int_equal(parse(mismatch), 0);
 	assert_true(warned("= 195.00, but valor is 200.00"));
 	assert_true(warned("both saque and troco"));
 	assert_true(warned("'AGXXX' is not a modalidadeAgente"));
 	assert_int_equal(events[0].face_cents, 18000);
 
-	const char *masked = "{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\","
-			     " \"horario\": \"2026-11-23T09:04:51Z\", \"pagador\": {\"cpf\": \"***.456.789-**\"}}";
+	const char *masked =
+	    "{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\","
+	    " \"horario\": \"2026-11-23T09:04:51Z\", \"pagador\": {\"cpf\": \"***.456.789-**\"}}";
 	assert_int_equal(parse(masked), 0);
 	assert_string_equal(events[0].payer_document, "***456789**");
 	assert_true(events[0].payer_document_partial);
@@ -486,11 +500,11 @@ static void test_components_and_payer(void **state)
 	char longtext[1200];
 	char *p = longtext;
 	p += sprintf(p, "{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\","
-			" \"horario\": \"2026-11-23T09:04:51Z\", \"infoPagador\": \"");
+	                " \"horario\": \"2026-11-23T09:04:51Z\", \"infoPagador\": \"");
 	for (int i = 0; i < 150; i++)
 		p += sprintf(p, "ç");
 	sprintf(p, "\", \"pagador\": {\"nome\": \"%s\"}}",
-		"Ana Beatriz Conceição de Albuquerque Cavalcanti Figueiredo Magalhães Vasconcelos");
+	        "Ana Beatriz Conceição de Albuquerque Cavalcanti Figueiredo Magalhães Vasconcelos");
 	assert_int_equal(parse(longtext), 0);
 	assert_int_equal(strlen(events[0].free_text), 280); /* 140 x 2 bytes */
 	assert_true(warned("150 characters, more than the API Pix's 140"));
@@ -505,14 +519,18 @@ static void test_refusals(void **state)
 	static const struct {
 		const char *json, *diag;
 	} cases[] = {
-	    {"{\"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"12.3\", \"horario\": "
+	    {"{\"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"12.3\", "
+	     "\"horario\": "
 	     "\"2026-11-23T09:04:51Z\"}]}",
 	     "f.json:1:70: error: field 'pix[0].valor': expected an amount like 123.45, found \"12.3\""},
-	    {"{\"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": 12.30, \"horario\": "
+	    {"{\"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": 12.30, "
+	     "\"horario\": "
 	     "\"2026-11-23T09:04:51Z\"}]}",
-	     "f.json:1:70: error: field 'pix[0].valor': expected an amount as JSON text like \"123.45\" (the API Pix "
+	     "f.json:1:70: error: field 'pix[0].valor': expected an amount as JSON text like \"123.45\" (the "
+	     "API Pix "
 	     "writes amounts as strings), found the number 12.30"},
-	    {"{\"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"0.00\", \"horario\": "
+	    {"{\"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"0.00\", "
+	     "\"horario\": "
 	     "\"2026-11-23T09:04:51Z\"}]}",
 	     "f.json:1:70: error: field 'pix[0].valor': a Pix of 0.00 moves no money"},
 	    {"{\"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"horario\": "
@@ -523,89 +541,111 @@ static void test_refusals(void **state)
 	    {"{\"pix\": [{\"endToEndId\": 5, \"valor\": \"1.00\"}]}",
 	     "f.json:1:25: error: field 'pix[0].endToEndId': expected text, found the number 5"},
 	    {"{\"pix\": [\"E18236120202611231204s0a1b2c3d4e\"]}",
-	     "f.json:1:10: error: field 'pix[0]': expected a Pix object, found \"E18236120202611231204s0a1b2c3d4e\""},
+	     "f.json:1:10: error: field 'pix[0]': expected a Pix object, found "
+	     "\"E18236120202611231204s0a1b2c3d4e\""},
 	    {"{\"pix\": {\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\"}}",
 	     "f.json:1:9: error: field 'pix': expected a list of Pix, found an object"},
-	    {"{\"endToEndId\": \"E1823612020261123120\", \"valor\": \"1.00\", \"horario\": \"2026-11-23T09:04:51Z\"}",
+	    {"{\"endToEndId\": \"E1823612020261123120\", \"valor\": \"1.00\", \"horario\": "
+	     "\"2026-11-23T09:04:51Z\"}",
 	     "f.json:1:16: error: field 'endToEndId': an endToEndId has exactly 32 characters, found "
 	     "\"E1823612020261123120\" (20 characters)"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51\"}",
-	     "f.json:1:80: error: field 'horario': has no time zone offset (Z or -03:00): the instant is ambiguous, "
+	     "f.json:1:80: error: field 'horario': has no time zone offset (Z or -03:00): the instant is "
+	     "ambiguous, "
 	     "found \"2026-11-23T09:04:51\""},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51Z\", \"txid\": \"a_b\"}",
-	     "f.json:1:112: error: field 'txid': expected 1 to 35 letters or digits, found \"a_b\" (3 characters)"},
+	     "f.json:1:112: error: field 'txid': expected 1 to 35 letters or digits, found \"a_b\" (3 "
+	     "characters)"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51Z\", \"txid\": \"123456789012345678901234567890123456\"}",
 	     "f.json:1:112: error: field 'txid': expected 1 to 35 letters or digits, found "
 	     "\"123456789012345678901234567890123456\" (36 characters)"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51Z\", \"pagador\": {\"cnpj\": \"11222333000180\"}}",
-	     "f.json:1:124: error: field 'pagador.cnpj': \"11222333000180\" is not a valid CNPJ: CNPJ check digits do "
+	     "f.json:1:124: error: field 'pagador.cnpj': \"11222333000180\" is not a valid CNPJ: CNPJ check "
+	     "digits do "
 	     "not match (expected 81)"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51Z\", \"pagador\": {\"cnpj\": \"12345678909\"}}",
 	     "f.json:1:124: error: field 'pagador.cnpj': \"12345678909\" is a CPF, not a CNPJ"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51Z\", \"pagador\": {\"cpf\": \"1234567890\"}}",
-	     "f.json:1:123: error: field 'pagador.cpf': \"1234567890\" is not a valid CPF: 11 digits for a CPF or 14 "
+	     "f.json:1:123: error: field 'pagador.cpf': \"1234567890\" is not a valid CPF: 11 digits for a "
+	     "CPF or 14 "
 	     "characters for a CNPJ expected, found 10"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
-	     "\"2026-11-23T09:04:51Z\", \"pagador\": {\"cpf\": \"12345678909\", \"cnpj\": \"11222333000181\"}}",
+	     "\"2026-11-23T09:04:51Z\", \"pagador\": {\"cpf\": \"12345678909\", \"cnpj\": "
+	     "\"11222333000181\"}}",
 	     "f.json:1:115: error: field 'pagador': both cpf and cnpj: a payer is a person or a company"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51Z\", \"componentesValor\": {\"multa\": \"4.00\"}}",
-	     "f.json:1:134: error: field 'componentesValor.multa': expected an object like {\"valor\": \"1.00\"}, "
+	     "f.json:1:134: error: field 'componentesValor.multa': expected an object like {\"valor\": "
+	     "\"1.00\"}, "
 	     "found \"4.00\""},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51Z\", \"componentesValor\": {\"juros\": {\"valor\": \"0.1\"}}}",
-	     "f.json:1:144: error: field 'componentesValor.juros.valor': expected an amount like 123.45, found \"0.1\""},
+	     "f.json:1:144: error: field 'componentesValor.juros.valor': expected an amount like 123.45, "
+	     "found \"0.1\""},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51Z\", \"chave\": \"\"}",
 	     "f.json:1:113: error: field 'chave': a Pix key has 1 to 77 characters, found 0"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
-	     "\"2026-11-23T09:04:51Z\", \"devolucoes\": [{\"id\": \"d1\", \"valor\": \"1.00\", \"status\": \"DEVOLVIDO\","
+	     "\"2026-11-23T09:04:51Z\", \"devolucoes\": [{\"id\": \"d1\", \"valor\": \"1.00\", \"status\": "
+	     "\"DEVOLVIDO\","
 	     " \"horario\": {\"liquidacao\": \"2026-11-23T10:00:00Z\"}}]}",
-	     "f.json:1:119: error: field 'devolucoes[0].rtrId': missing in a DEVOLVIDO devolução: the rtrId names the "
+	     "f.json:1:119: error: field 'devolucoes[0].rtrId': missing in a DEVOLVIDO devolução: the rtrId "
+	     "names the "
 	     "return (the devolução's identity)"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
-	     "\"2026-11-23T09:04:51Z\", \"devolucoes\": [{\"id\": \"d1\", \"rtrId\": \"E18236120202611231204s0a1b2c3d4e\","
+	     "\"2026-11-23T09:04:51Z\", \"devolucoes\": [{\"id\": \"d1\", \"rtrId\": "
+	     "\"E18236120202611231204s0a1b2c3d4e\","
 	     " \"valor\": \"1.00\", \"status\": \"DEVOLVIDO\", \"horario\": {}}]}",
-	     "f.json:1:141: error: field 'devolucoes[0].rtrId': expected a return id of 32 letters and digits starting "
+	     "f.json:1:141: error: field 'devolucoes[0].rtrId': expected a return id of 32 letters and "
+	     "digits starting "
 	     "with 'D', found \"E18236120202611231204s0a1b2c3d4e\" (32 characters)"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
-	     "\"2026-11-23T09:04:51Z\", \"devolucoes\": [{\"id\": \"d1\", \"rtrId\": \"D11111111202611231800aB3cD4eF5gH\","
+	     "\"2026-11-23T09:04:51Z\", \"devolucoes\": [{\"id\": \"d1\", \"rtrId\": "
+	     "\"D11111111202611231800aB3cD4eF5gH\","
 	     " \"valor\": \"1.00\", \"status\": \"DEVOLVIDA\", \"horario\": {}}]}",
 	     "f.json:1:204: error: field 'devolucoes[0].status': expected EM_PROCESSAMENTO, DEVOLVIDO or "
 	     "NAO_REALIZADO, found \"DEVOLVIDA\""},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
-	     "\"2026-11-23T09:04:51Z\", \"devolucoes\": [{\"id\": \"d1\", \"rtrId\": \"D11111111202611231800aB3cD4eF5gH\","
+	     "\"2026-11-23T09:04:51Z\", \"devolucoes\": [{\"id\": \"d1\", \"rtrId\": "
+	     "\"D11111111202611231800aB3cD4eF5gH\","
 	     " \"valor\": \"1.00\", \"status\": \"DEVOLVIDO\", \"horario\": {}}]}",
-	     "f.json:1:228: error: field 'devolucoes[0].horario': a DEVOLVIDO devolução without horario.liquidacao "
+	     "f.json:1:228: error: field 'devolucoes[0].horario': a DEVOLVIDO devolução without "
+	     "horario.liquidacao "
 	     "or solicitacao"},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51Z\", \"devolucoes\": [{\"id\": \"d-1\", \"valor\": \"1.00\"}]}",
-	     "f.json:1:126: error: field 'devolucoes[0].id': expected 1 to 35 letters or digits, found \"d-1\""},
+	     "f.json:1:126: error: field 'devolucoes[0].id': expected 1 to 35 letters or digits, found "
+	     "\"d-1\""},
 	    {"{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
 	     "\"2026-11-23T09:04:51Z\", \"devolucoes\": \"none\"}",
 	     "f.json:1:118: error: field 'devolucoes': expected a list of devoluções, found \"none\""},
-	    {"{\"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", \"horario\": "
-	     "\"2026-11-23T09:04:51Z\"},\n {\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\","
+	    {"{\"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\", "
+	     "\"horario\": "
+	     "\"2026-11-23T09:04:51Z\"},\n {\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": "
+	     "\"1.00\","
 	     " \"horario\": \"2026-11-23T09:04:52Z\"}]}",
-	     "f.json:2:17: error: field 'pix[1].endToEndId': E18236120202611231204s0a1b2c3d4e also at line 1 with "
+	     "f.json:2:17: error: field 'pix[1].endToEndId': E18236120202611231204s0a1b2c3d4e also at line 1 "
+	     "with "
 	     "another horario: a repeated endToEndId with different content is a conflict, not an update"},
 	    {"{\"parametros\": {\"fim\": \"2026-11-23T09:04:51Z\"}, \"pix\": []}",
 	     "f.json:1:16: error: field 'parametros.inicio': missing: required by the API Pix"},
 	    {"{\"parametros\": {\"inicio\": \"2026-11-23T09:04:51Z\", \"fim\": \"2026-11-23T09:04:51Z\", "
 	     "\"paginacao\": {\"paginaAtual\": -1}}, \"pix\": []}",
-	     "f.json:1:111: error: field 'parametros.paginacao.paginaAtual': expected a whole number >= 0, found the "
+	     "f.json:1:111: error: field 'parametros.paginacao.paginaAtual': expected a whole number >= 0, "
+	     "found the "
 	     "number -1"},
 	    {"{\"pix\": [1,}", "f.json:1:12: error: not valid JSON: unexpected token near '}'"},
 	    {"{\"pix\": [{\"valor\": \"1.00\", \"valor\": \"2.00\"}]}",
 	     "f.json:1:34: error: not valid JSON: duplicate object key near '\"valor\"'"},
 	    {"[{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\"}]",
-	     "f.json:1:1: error: expected a JSON object (a GET /pix page, a webhook body or one Pix), found a list"},
+	     "f.json:1:1: error: expected a JSON object (a GET /pix page, a webhook body or one Pix), found "
+	     "a list"},
 	    {"{\"cobs\": []}",
 	     "f.json:1:1: error: neither a GET /pix page, a webhook body nor one Pix: no \"pix\" list and no "
 	     "\"endToEndId\""},
@@ -623,13 +663,15 @@ static void test_refusals(void **state)
 static void test_warnings(void **state)
 {
 	(void)state;
-	const char *doc = "{\"parametros\": {\"inicio\": \"2026-11-23T00:00:00-03:00\", \"fim\": \"2026-11-22T00:00:00-03:00\","
-			  " \"paginacao\": {\"paginaAtual\": 3, \"itensPorPagina\": 1, \"quantidadeDePaginas\": 2}},"
-			  " \"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\","
-			  " \"txid\": \"\", \"chave\": \"not a key\", \"horario\": \"2026-11-24T09:04:51Z\"},"
-			  " {\"endToEndId\": \"E1823612020261399120400a1b2c3d4e\", \"valor\": \"1.00\","
-			  " \"horario\": \"2019-11-23T09:04:51Z\", \"devolucoes\": {\"id\": \"x\", \"valor\": \"1.00\","
-			  " \"status\": \"EM_PROCESSAMENTO\", \"natureza\": \"OUTRA\", \"horario\": {}}}]}";
+	const char *doc =
+	    "{\"parametros\": {\"inicio\": \"2026-11-23T00:00:00-03:00\", \"fim\": "
+	    "\"2026-11-22T00:00:00-03:00\","
+	    " \"paginacao\": {\"paginaAtual\": 3, \"itensPorPagina\": 1, \"quantidadeDePaginas\": 2}},"
+	    " \"pix\": [{\"endToEndId\": \"E18236120202611231204s0a1b2c3d4e\", \"valor\": \"1.00\","
+	    " \"txid\": \"\", \"chave\": \"not a key\", \"horario\": \"2026-11-24T09:04:51Z\"},"
+	    " {\"endToEndId\": \"E1823612020261399120400a1b2c3d4e\", \"valor\": \"1.00\","
+	    " \"horario\": \"2019-11-23T09:04:51Z\", \"devolucoes\": {\"id\": \"x\", \"valor\": \"1.00\","
+	    " \"status\": \"EM_PROCESSAMENTO\", \"natureza\": \"OUTRA\", \"horario\": {}}}]}";
 	if (parse(doc) != 0)
 		fail_msg("%s", error_text());
 	assert_int_equal(nevents, 2);
@@ -637,7 +679,8 @@ static void test_warnings(void **state)
 	assert_true(warned("field 'pix[0].txid': empty: read as no txid"));
 	assert_true(warned("field 'pix[0].chave': 'not a key' is not a Pix key"));
 	assert_true(warned("field 'pix[0].horario': outside the query's window"));
-	assert_true(warned("field 'pix[1].endToEndId': E1823612020261399120400a1b2c3d4e: its characters 10-21"));
+	assert_true(
+	    warned("field 'pix[1].endToEndId': E1823612020261399120400a1b2c3d4e: its characters 10-21"));
 	assert_true(warned("field 'pix[1].horario': before Pix existed"));
 	assert_true(warned("field 'pix[1].devolucoes': one object where the API Pix says a list"));
 	assert_true(warned("field 'pix[1].devolucoes.natureza': 'OUTRA' is not a natureza"));
@@ -649,9 +692,9 @@ static void test_warnings(void **state)
 	assert_int_equal(nwarns, 13);
 
 	/* without a sink nothing is reported, the result is the same */
-	assert_int_equal(pix_api_parse("f.json", (const unsigned char *)doc, strlen(doc), NULL, NULL, NULL, NULL, NULL,
-				       &err),
-			 0);
+	assert_int_equal(pix_api_parse("f.json", (const unsigned char *)doc, strlen(doc), NULL, NULL, NULL,
+	                               NULL, NULL, &err),
+	                 0);
 }
 
 static void test_callback_stops(void **state)
@@ -671,16 +714,19 @@ static void test_detect(void **state)
 	(void)state;
 	struct bank_file_format fmt;
 	struct layout *owned;
-	assert_int_equal(bank_file_detect("f.json", (const unsigned char *)page, strlen(page), NULL, &fmt, &owned, &err),
-			 0);
+	assert_int_equal(
+	    bank_file_detect("f.json", (const unsigned char *)page, strlen(page), NULL, &fmt, &owned, &err),
+	    0);
 	assert_string_equal(fmt.family, "pix-api");
 	assert_ptr_equal(fmt.statement, &pix_api_reader);
-	assert_int_equal(bank_file_parse(&fmt, "f.json", (const unsigned char *)page, strlen(page), &info, NULL, NULL,
-					 NULL, NULL, &err),
-			 0);
+	assert_int_equal(bank_file_parse(&fmt, "f.json", (const unsigned char *)page, strlen(page), &info,
+	                                 NULL, NULL, NULL, NULL, &err),
+	                 0);
 	assert_int_equal(info.titles, 3);
 	const char *cob = "{\"calendario\": {}, \"pix\": []}";
-	assert_int_equal(bank_file_detect("f.json", (const unsigned char *)cob, strlen(cob), NULL, &fmt, &owned, &err), -1);
+	assert_int_equal(
+	    bank_file_detect("f.json", (const unsigned char *)cob, strlen(cob), NULL, &fmt, &owned, &err),
+	    -1);
 	assert_non_null(strstr(err.msg, "not a statement concilia reads"));
 }
 
@@ -851,7 +897,8 @@ static void test_spec_examples(void **state)
 	while (fgets(line, sizeof line, fp)) {
 		amount_pattern += strstr(line, "pattern: \"\\\\d{1,10}\\\\.\\\\d{2}\"") != NULL;
 		e2e_len += strstr(line, "pattern: \"[a-zA-Z0-9]{32}\"") != NULL;
-		statuses += strstr(line, "enum: [\"EM_PROCESSAMENTO\", \"DEVOLVIDO\", \"NAO_REALIZADO\"]") != NULL;
+		statuses +=
+		    strstr(line, "enum: [\"EM_PROCESSAMENTO\", \"DEVOLVIDO\", \"NAO_REALIZADO\"]") != NULL;
 		required += strstr(line, "required: [\"endToEndId\", \"valor\", \"horario\"]") != NULL;
 	}
 	fclose(fp);

@@ -136,11 +136,21 @@ int json_pos_key_is(const unsigned char *b, size_t key, size_t key_len, const ch
 				return 0;
 			unsigned e = b[i++];
 			switch (e) {
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
+			case 'b':
+				c = '\b';
+				break;
+			case 'f':
+				c = '\f';
+				break;
+			case 'n':
+				c = '\n';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 't':
+				c = '\t';
+				break;
 			case 'u':
 				if (end - i < 4)
 					return 0;
@@ -154,7 +164,9 @@ int json_pos_key_is(const unsigned char *b, size_t key, size_t key_len, const ch
 				if (c >= 0x80) /* our names are ASCII */
 					return 0;
 				break;
-			default: c = e; break;
+			default:
+				c = e;
+				break;
 			}
 		}
 		if (*n == '\0' || *n != c)

@@ -360,11 +360,16 @@ static const char *found(const struct reader *r, const json_t *v, size_t off, ch
 		snprintf(buf, n, "the number %.*s", (int)k, (const char *)r->b + off);
 		return buf;
 	}
-	case JSON_TRUE: return "true";
-	case JSON_FALSE: return "false";
-	case JSON_NULL: return "null";
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "a list";
+	case JSON_TRUE:
+		return "true";
+	case JSON_FALSE:
+		return "false";
+	case JSON_NULL:
+		return "null";
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "a list";
 	}
 	return "something else";
 }
@@ -372,7 +377,7 @@ static const char *found(const struct reader *r, const json_t *v, size_t off, ch
 /* Reads member key of obj (at offset obj_off) as a string. Absent or null:
  * *s = NULL and, when required, an error. Another type: an error. */
 static int get_string(struct reader *r, const json_t *obj, size_t obj_off, const char *key, const char *path,
-		      int required, const char **s, size_t *len)
+                      int required, const char **s, size_t *len)
 {
 	char tmp[80];
 	const json_t *v = json_object_get(obj, key);
@@ -394,7 +399,7 @@ static int get_string(struct reader *r, const json_t *obj, size_t obj_off, const
 
 /* Reads an amount member. *present says whether it was there. */
 static int get_amount(struct reader *r, const json_t *obj, size_t obj_off, const char *key, const char *path,
-		      int required, int64_t *cents, int *present)
+                      int required, int64_t *cents, int *present)
 {
 	char tmp[80];
 	const json_t *v = json_object_get(obj, key);
@@ -408,18 +413,18 @@ static int get_amount(struct reader *r, const json_t *obj, size_t obj_off, const
 	size_t off = at(r, obj_off, key);
 	if (json_is_number(v))
 		return fail(r, off, path,
-			    "expected an amount as JSON text like \"123.45\" (the API Pix writes amounts as "
-			    "strings), found %s",
-			    found(r, v, off, tmp, sizeof tmp));
+		            "expected an amount as JSON text like \"123.45\" (the API Pix writes amounts as "
+		            "strings), found %s",
+		            found(r, v, off, tmp, sizeof tmp));
 	if (!json_is_string(v) || pix_api_amount(json_string_value(v), json_string_length(v), cents) != 0)
 		return fail(r, off, path, "expected an amount like 123.45, found %s",
-			    found(r, v, off, tmp, sizeof tmp));
+		            found(r, v, off, tmp, sizeof tmp));
 	*present = 1;
 	return 0;
 }
 
 static int get_instant(struct reader *r, const json_t *obj, size_t obj_off, const char *key, const char *path,
-		       int required, int64_t *ms, int *present)
+                       int required, int64_t *ms, int *present)
 {
 	char tmp[80];
 	const char *s, *why;
@@ -431,7 +436,8 @@ static int get_instant(struct reader *r, const json_t *obj, size_t obj_off, cons
 		return 0;
 	if (pix_api_instant(s, len, ms, &why) != 0) {
 		size_t off = at(r, obj_off, key);
-		return fail(r, off, path, "%s, found %s", why, found(r, json_object_get(obj, key), off, tmp, sizeof tmp));
+		return fail(r, off, path, "%s, found %s", why,
+		            found(r, json_object_get(obj, key), off, tmp, sizeof tmp));
 	}
 	*present = 1;
 	return 0;
@@ -439,7 +445,8 @@ static int get_instant(struct reader *r, const json_t *obj, size_t obj_off, cons
 
 static int deliver(struct reader *r)
 {
-	if (r->ev.occurrence_date != CDATE_NONE && (r->latest == CDATE_NONE || r->ev.occurrence_date > r->latest))
+	if (r->ev.occurrence_date != CDATE_NONE &&
+	    (r->latest == CDATE_NONE || r->ev.occurrence_date > r->latest))
 		r->latest = r->ev.occurrence_date;
 	if (r->on_event == NULL)
 		return 0;
@@ -447,7 +454,7 @@ static int deliver(struct reader *r)
 	if (r->on_event(r->ctx, &r->ev, r->err) != 0) {
 		if (r->err->msg[0] == '\0')
 			diag_set(r->err, DIAG_ERROR, r->file, r->ev.line, 0, NULL,
-				 "import stopped while storing this entry");
+			         "import stopped while storing this entry");
 		return -1;
 	}
 	return 0;
@@ -458,7 +465,8 @@ static int deliver(struct reader *r)
 /* componentesValor: what the amount is made of. */
 static int read_components(struct reader *r, const json_t *pix, size_t pix_off, int64_t valor)
 {
-	static const char *const names[] = {"original", "saque", "troco", "juros", "multa", "abatimento", "desconto"};
+	static const char *const names[] = {"original", "saque",      "troco",   "juros",
+	                                    "multa",    "abatimento", "desconto"};
 	enum { ORIGINAL, SAQUE, TROCO, JUROS, MULTA, ABATIMENTO, DESCONTO, NPARTS };
 	int64_t part[NPARTS] = {0};
 	int present[NPARTS] = {0};
@@ -471,7 +479,7 @@ static int read_components(struct reader *r, const json_t *pix, size_t pix_off, 
 		return 0;
 	if (!json_is_object(cv))
 		return fail(r, cv_off, "componentesValor", "expected an object, found %s",
-			    found(r, cv, cv_off, tmp, sizeof tmp));
+		            found(r, cv, cv_off, tmp, sizeof tmp));
 	for (int i = 0; i < NPARTS; i++) {
 		const json_t *c = json_object_get(cv, names[i]);
 		if (c == NULL || json_is_null(c))
@@ -480,7 +488,7 @@ static int read_components(struct reader *r, const json_t *pix, size_t pix_off, 
 		snprintf(path, sizeof path, "componentesValor.%s", names[i]);
 		if (!json_is_object(c))
 			return fail(r, c_off, path, "expected an object like {\"valor\": \"1.00\"}, found %s",
-				    found(r, c, c_off, tmp, sizeof tmp));
+			            found(r, c, c_off, tmp, sizeof tmp));
 		snprintf(path, sizeof path, "componentesValor.%s.valor", names[i]);
 		if (get_amount(r, c, c_off, "valor", path, 1, &part[i], &present[i]))
 			return -1;
@@ -493,28 +501,31 @@ static int read_components(struct reader *r, const json_t *pix, size_t pix_off, 
 			if (m && strcmp(m, "AGTEC") != 0 && strcmp(m, "AGTOT") != 0 &&
 			    !(i == SAQUE && strcmp(m, "AGPSS") == 0))
 				warn(r, at(r, c_off, "modalidadeAgente"), path,
-				     "'%s' is not a modalidadeAgente of the API Pix for %s (AGTEC, AGTOT%s)", m,
-				     names[i], i == SAQUE ? ", AGPSS" : "");
+				     "'%s' is not a modalidadeAgente of the API Pix for %s (AGTEC, AGTOT%s)",
+				     m, names[i], i == SAQUE ? ", AGPSS" : "");
 		}
 	}
 	if (present[SAQUE] && present[TROCO])
-		warn(r, cv_off, "componentesValor", "both saque and troco: the API Pix allows only one of them");
-	int64_t others = part[SAQUE] + part[TROCO] + part[JUROS] + part[MULTA] - part[ABATIMENTO] - part[DESCONTO];
+		warn(r, cv_off, "componentesValor",
+		     "both saque and troco: the API Pix allows only one of them");
+	int64_t others =
+	    part[SAQUE] + part[TROCO] + part[JUROS] + part[MULTA] - part[ABATIMENTO] - part[DESCONTO];
 	char a[32], b[32];
 	if (present[ORIGINAL]) {
 		if (part[ORIGINAL] + others != valor) {
 			money_format(part[ORIGINAL] + others, a, sizeof a);
 			money_format(valor, b, sizeof b);
 			warn(r, cv_off, "componentesValor",
-			     "original + saque + troco + multa + juros - abatimento - desconto = %s, but valor is %s "
+			     "original + saque + troco + multa + juros - abatimento - desconto = %s, but "
+			     "valor is %s "
 			     "(valor is what was credited)",
 			     a, b);
 		}
 		r->ev.face_cents = part[ORIGINAL];
 	} else if (valor - others < 0) {
 		money_format(valor, b, sizeof b);
-		warn(r, cv_off, "componentesValor", "the components other than original add up to more than valor %s",
-		     b);
+		warn(r, cv_off, "componentesValor",
+		     "the components other than original add up to more than valor %s", b);
 		r->ev.face_cents = 0;
 	} else {
 		r->ev.face_cents = valor - others;
@@ -528,7 +539,7 @@ static int read_components(struct reader *r, const json_t *pix, size_t pix_off, 
 /* A CPF or CNPJ as a PSP writes it in its pagador extension: checked, or
  * kept as partial when masked with '*'. */
 static int read_document(struct reader *r, const char *s, size_t len, enum taxid_kind kind, size_t off,
-			 const char *path)
+                         const char *path)
 {
 	char tmp[80];
 	const char *why = "";
@@ -539,7 +550,8 @@ static int read_document(struct reader *r, const char *s, size_t len, enum taxid
 			char c = s[i];
 			if (c == '.' || c == '-' || c == '/' || c == ' ')
 				continue;
-			if (!(is_digit((unsigned char)c) || c == '*' || (kind == TAXID_CNPJ && c >= 'A' && c <= 'Z')) ||
+			if (!(is_digit((unsigned char)c) || c == '*' ||
+			      (kind == TAXID_CNPJ && c >= 'A' && c <= 'Z')) ||
 			    n >= (size_t)kind) {
 				n = 0;
 				break;
@@ -549,7 +561,7 @@ static int read_document(struct reader *r, const char *s, size_t len, enum taxid
 		if (n != (size_t)kind) {
 			copy_text(tmp, sizeof tmp, s, len, 40);
 			return fail(r, off, path, "expected a %s (digits, or '*' where masked), found \"%s\"",
-				    kind == TAXID_CPF ? "CPF of 11 digits" : "CNPJ of 14 characters", tmp);
+			            kind == TAXID_CPF ? "CPF of 11 digits" : "CNPJ of 14 characters", tmp);
 		}
 		out[n] = '\0';
 		memcpy(r->ev.payer_document, out, n + 1);
@@ -563,7 +575,8 @@ static int read_document(struct reader *r, const char *s, size_t len, enum taxid
 		copy_text(tmp, sizeof tmp, s, len, 40);
 		if (got == TAXID_NONE)
 			return fail(r, off, path, "\"%s\" is not a valid %s: %s", tmp, want, why);
-		return fail(r, off, path, "\"%s\" is a %s, not a %s", tmp, got == TAXID_CPF ? "CPF" : "CNPJ", want);
+		return fail(r, off, path, "\"%s\" is a %s, not a %s", tmp, got == TAXID_CPF ? "CPF" : "CNPJ",
+		            want);
 	}
 	return 0;
 }
@@ -577,8 +590,9 @@ static int read_payer(struct reader *r, const json_t *pix, size_t pix_off)
 		return 0;
 	size_t p_off = at(r, pix_off, "pagador");
 	if (!json_is_object(p))
-		return fail(r, p_off, "pagador", "expected an object like {\"cpf\": ..., \"nome\": ...}, found %s",
-			    found(r, p, p_off, tmp, sizeof tmp));
+		return fail(r, p_off, "pagador",
+		            "expected an object like {\"cpf\": ..., \"nome\": ...}, found %s",
+		            found(r, p, p_off, tmp, sizeof tmp));
 	const char *cpf, *cnpj, *nome;
 	size_t cpf_len, cnpj_len, nome_len;
 	if (get_string(r, p, p_off, "cpf", "pagador.cpf", 0, &cpf, &cpf_len) ||
@@ -599,7 +613,7 @@ static int read_payer(struct reader *r, const json_t *pix, size_t pix_off)
 /* Optional free text of at most 140 characters: longer is a warning and
  * is cut there (the file keeps the whole). */
 static int read_text(struct reader *r, const json_t *obj, size_t obj_off, const char *key, const char *path,
-		     char *dst, size_t n)
+                     char *dst, size_t n)
 {
 	const char *s;
 	size_t len;
@@ -610,8 +624,8 @@ static int read_text(struct reader *r, const json_t *obj, size_t obj_off, const 
 		return 0;
 	size_t chars = utf8_chars(s, len);
 	if (chars > TEXT_MAX_CHARS)
-		warn(r, at(r, obj_off, key), path, "%zu characters, more than the API Pix's 140: kept the first 140",
-		     chars);
+		warn(r, at(r, obj_off, key), path,
+		     "%zu characters, more than the API Pix's 140: kept the first 140", chars);
 	copy_text(dst, n, s, len, TEXT_MAX_CHARS);
 	return 0;
 }
@@ -628,9 +642,11 @@ static int read_chave(struct reader *r, const json_t *pix, size_t pix_off)
 	}
 	size_t off = at(r, pix_off, "chave");
 	if (len == 0 || utf8_chars(s, len) > KEY_MAX_CHARS)
-		return fail(r, off, "chave", "a Pix key has 1 to 77 characters, found %zu", utf8_chars(s, len));
+		return fail(r, off, "chave", "a Pix key has 1 to 77 characters, found %zu",
+		            utf8_chars(s, len));
 	if (brcode_key_classify(s, len, &why) == BRCODE_KEY_UNKNOWN)
-		warn(r, off, "chave", "'%s' is not a Pix key: %s", s, why && why[0] ? why : "no DICT key type fits");
+		warn(r, off, "chave", "'%s' is not a Pix key: %s", s,
+		     why && why[0] ? why : "no DICT key type fits");
 	copy_text(r->ev.agreement, sizeof r->ev.agreement, s, len, KEY_MAX_CHARS);
 	if (r->chave_state == 0) {
 		snprintf(r->chave, sizeof r->chave, "%s", r->ev.agreement);
@@ -649,10 +665,10 @@ enum dev_status { DEV_EM_PROCESSAMENTO, DEV_DEVOLVIDO, DEV_NAO_REALIZADO };
  * one becomes a REVERSAL event. pix_ev is the Pix's own event. Adds what
  * it takes back from the Pix to *claimed (all but NAO_REALIZADO). */
 static int read_devolucao(struct reader *r, const struct bank_event *pix_ev, const json_t *d, size_t d_off,
-			  const char *dpath, int64_t *claimed)
+                          const char *dpath, int64_t *claimed)
 {
 	static const char *const naturezas[] = {"ORIGINAL", "RETIRADA", "MED_OPERACIONAL", "MED_FRAUDE",
-						"MED_PIX_AUTOMATICO"};
+	                                        "MED_PIX_AUTOMATICO"};
 	char tmp[80], path[64];
 	const char *id, *rtr, *status, *natureza;
 	size_t id_len, rtr_len, status_len, natureza_len;
@@ -660,19 +676,22 @@ static int read_devolucao(struct reader *r, const struct bank_event *pix_ev, con
 	int present, have_sol, have_liq;
 
 	if (!json_is_object(d))
-		return fail(r, d_off, dpath, "expected a devolução object, found %s", found(r, d, d_off, tmp, sizeof tmp));
+		return fail(r, d_off, dpath, "expected a devolução object, found %s",
+		            found(r, d, d_off, tmp, sizeof tmp));
 #define P(name) (snprintf(path, sizeof path, "%s.%s", dpath, name), path)
 	if (get_string(r, d, d_off, "id", P("id"), 1, &id, &id_len))
 		return -1;
 	if (id_len < 1 || id_len > 35 || !all_alnum(id, id_len))
 		return fail(r, at(r, d_off, "id"), P("id"), "expected 1 to 35 letters or digits, found %s",
-			    found(r, json_object_get(d, "id"), at(r, d_off, "id"), tmp, sizeof tmp));
+		            found(r, json_object_get(d, "id"), at(r, d_off, "id"), tmp, sizeof tmp));
 	if (get_string(r, d, d_off, "rtrId", P("rtrId"), 0, &rtr, &rtr_len))
 		return -1;
 	if (rtr && (rtr_len != 32 || !all_alnum(rtr, rtr_len) || rtr[0] != 'D'))
 		return fail(r, at(r, d_off, "rtrId"), P("rtrId"),
-			    "expected a return id of 32 letters and digits starting with 'D', found %s (%zu characters)",
-			    found(r, json_object_get(d, "rtrId"), at(r, d_off, "rtrId"), tmp, sizeof tmp), rtr_len);
+		            "expected a return id of 32 letters and digits starting with 'D', found %s (%zu "
+		            "characters)",
+		            found(r, json_object_get(d, "rtrId"), at(r, d_off, "rtrId"), tmp, sizeof tmp),
+		            rtr_len);
 	if (get_amount(r, d, d_off, "valor", P("valor"), 1, &cents, &present))
 		return -1;
 	if (cents == 0)
@@ -688,8 +707,8 @@ static int read_devolucao(struct reader *r, const struct bank_event *pix_ev, con
 		st = DEV_NAO_REALIZADO;
 	else
 		return fail(r, at(r, d_off, "status"), P("status"),
-			    "expected EM_PROCESSAMENTO, DEVOLVIDO or NAO_REALIZADO, found %s",
-			    found(r, json_object_get(d, "status"), at(r, d_off, "status"), tmp, sizeof tmp));
+		            "expected EM_PROCESSAMENTO, DEVOLVIDO or NAO_REALIZADO, found %s",
+		            found(r, json_object_get(d, "status"), at(r, d_off, "status"), tmp, sizeof tmp));
 	if (get_string(r, d, d_off, "natureza", P("natureza"), 0, &natureza, &natureza_len))
 		return -1;
 	if (natureza) {
@@ -698,7 +717,8 @@ static int read_devolucao(struct reader *r, const struct bank_event *pix_ev, con
 			k++;
 		if (k == sizeof naturezas / sizeof *naturezas)
 			warn(r, at(r, d_off, "natureza"), P("natureza"),
-			     "'%s' is not a natureza of the API Pix (ORIGINAL, RETIRADA, MED_OPERACIONAL, MED_FRAUDE, "
+			     "'%s' is not a natureza of the API Pix (ORIGINAL, RETIRADA, MED_OPERACIONAL, "
+			     "MED_FRAUDE, "
 			     "MED_PIX_AUTOMATICO)",
 			     natureza);
 	}
@@ -707,8 +727,9 @@ static int read_devolucao(struct reader *r, const struct bank_event *pix_ev, con
 	if (h == NULL || json_is_null(h))
 		return fail(r, d_off, P("horario"), "missing: required by the API Pix");
 	if (!json_is_object(h))
-		return fail(r, h_off, P("horario"), "expected an object {\"solicitacao\": ..., \"liquidacao\": ...}, found %s",
-			    found(r, h, h_off, tmp, sizeof tmp));
+		return fail(r, h_off, P("horario"),
+		            "expected an object {\"solicitacao\": ..., \"liquidacao\": ...}, found %s",
+		            found(r, h, h_off, tmp, sizeof tmp));
 	if (get_instant(r, h, h_off, "solicitacao", P("horario.solicitacao"), 0, &solicitacao, &have_sol) ||
 	    get_instant(r, h, h_off, "liquidacao", P("horario.liquidacao"), 0, &liquidacao, &have_liq))
 		return -1;
@@ -722,23 +743,27 @@ static int read_devolucao(struct reader *r, const struct bank_event *pix_ev, con
 	money_format(cents, amount, sizeof amount);
 	if (st == DEV_EM_PROCESSAMENTO) {
 		warn(r, d_off, dpath,
-		     "devolução '%s' of %s is EM_PROCESSAMENTO (requested, not settled): no money moved yet, not "
+		     "devolução '%s' of %s is EM_PROCESSAMENTO (requested, not settled): no money moved yet, "
+		     "not "
 		     "recorded; the PSP notifies again when it settles",
 		     id, amount);
 		return 0;
 	}
 	if (st == DEV_NAO_REALIZADO) {
-		warn(r, d_off, dpath, "devolução '%s' of %s is NAO_REALIZADO (not made%s%s): no money moved, not recorded",
-		     id, amount, motivo[0] ? ": " : "", motivo);
+		warn(r, d_off, dpath,
+		     "devolução '%s' of %s is NAO_REALIZADO (not made%s%s): no money moved, not recorded", id,
+		     amount, motivo[0] ? ": " : "", motivo);
 		return 0;
 	}
 
 	/* DEVOLVIDO: money went back to the payer. */
 	if (rtr == NULL)
 		return fail(r, d_off, P("rtrId"),
-			    "missing in a DEVOLVIDO devolução: the rtrId names the return (the devolução's identity)");
+		            "missing in a DEVOLVIDO devolução: the rtrId names the return (the devolução's "
+		            "identity)");
 	if (!have_liq && !have_sol)
-		return fail(r, h_off, P("horario"), "a DEVOLVIDO devolução without horario.liquidacao or solicitacao");
+		return fail(r, h_off, P("horario"),
+		            "a DEVOLVIDO devolução without horario.liquidacao or solicitacao");
 	if (!have_liq) {
 		warn(r, h_off, P("horario.liquidacao"),
 		     "missing in a DEVOLVIDO devolução: dated by horario.solicitacao instead");
@@ -768,7 +793,8 @@ static int read_devolucao(struct reader *r, const struct bank_event *pix_ev, con
 	return deliver(r);
 }
 
-static int read_devolucoes(struct reader *r, const json_t *pix, size_t pix_off, const struct bank_event *pix_ev)
+static int read_devolucoes(struct reader *r, const json_t *pix, size_t pix_off,
+                           const struct bank_event *pix_ev)
 {
 	char tmp[80], path[40];
 	const json_t *list = json_object_get(pix, "devolucoes");
@@ -794,14 +820,15 @@ static int read_devolucoes(struct reader *r, const json_t *pix, size_t pix_off, 
 		}
 	} else {
 		return fail(r, off, "devolucoes", "expected a list of devoluções, found %s",
-			    found(r, list, off, tmp, sizeof tmp));
+		            found(r, list, off, tmp, sizeof tmp));
 	}
 	if (claimed > pix_ev->paid_cents) {
 		char a[32], b[32];
 		money_format(claimed, a, sizeof a);
 		money_format(pix_ev->paid_cents, b, sizeof b);
 		return fail(r, off, "devolucoes",
-			    "devoluções (settled or in progress) add up to %s, more than the Pix's valor %s", a, b);
+		            "devoluções (settled or in progress) add up to %s, more than the Pix's valor %s",
+		            a, b);
 	}
 	return 0;
 }
@@ -827,15 +854,20 @@ static int remember(struct reader *r, const char *e2e, const char *txid, int64_t
 		i = (i + 1) & mask;
 	struct seen *s = &r->seen[i];
 	if (s->e2e == NULL) {
-		*s = (struct seen){.e2e = e2e, .txid = txid, .cents = ev->paid_cents, .ms = instant, .line = ev->line};
+		*s = (struct seen){
+		    .e2e = e2e, .txid = txid, .cents = ev->paid_cents, .ms = instant, .line = ev->line};
 		return 0;
 	}
 	int same_txid = (s->txid == NULL) == (txid == NULL) && (txid == NULL || strcmp(s->txid, txid) == 0);
 	if (s->cents != ev->paid_cents || s->ms != instant || !same_txid)
-		return fail(r, at(r, pix_off, "endToEndId"), "endToEndId",
-			    "%s also at line %ld with another %s: a repeated endToEndId with different content is a "
-			    "conflict, not an update",
-			    e2e, s->line, s->cents != ev->paid_cents ? "valor" : s->ms != instant ? "horario" : "txid");
+		return fail(
+		    r, at(r, pix_off, "endToEndId"), "endToEndId",
+		    "%s also at line %ld with another %s: a repeated endToEndId with different content is a "
+		    "conflict, not an update",
+		    e2e, s->line,
+		    s->cents != ev->paid_cents ? "valor"
+		    : s->ms != instant         ? "horario"
+		                               : "txid");
 	return 0;
 }
 
@@ -852,7 +884,8 @@ static int read_pix(struct reader *r, const json_t *pix, size_t off, size_t end)
 	int col;
 
 	if (!json_is_object(pix))
-		return fail(r, off, "", "expected a Pix object, found %s", found(r, pix, off, tmp, sizeof tmp));
+		return fail(r, off, "", "expected a Pix object, found %s",
+		            found(r, pix, off, tmp, sizeof tmp));
 	memset(ev, 0, sizeof *ev);
 	ev->kind = EVENT_CREDIT;
 	ev->due_date = CDATE_NONE;
@@ -865,11 +898,13 @@ static int read_pix(struct reader *r, const json_t *pix, size_t off, size_t end)
 		return -1;
 	int e2e_rc = pix_api_check_e2e(e2e, e2e_len, &why);
 	if (e2e_rc < 0)
-		return fail(r, at(r, off, "endToEndId"), "endToEndId", "%s, found %s (%zu characters)", why,
-			    found(r, json_object_get(pix, "endToEndId"), at(r, off, "endToEndId"), tmp, sizeof tmp),
-			    e2e_len);
+		return fail(
+		    r, at(r, off, "endToEndId"), "endToEndId", "%s, found %s (%zu characters)", why,
+		    found(r, json_object_get(pix, "endToEndId"), at(r, off, "endToEndId"), tmp, sizeof tmp),
+		    e2e_len);
 	if (e2e_rc > 0)
-		warn(r, at(r, off, "endToEndId"), "endToEndId", "%s: %s (kept: it still names one Pix)", e2e, why);
+		warn(r, at(r, off, "endToEndId"), "endToEndId", "%s: %s (kept: it still names one Pix)", e2e,
+		     why);
 	memcpy(ev->end_to_end_id, e2e, e2e_len + 1);
 
 	if (get_string(r, pix, off, "txid", "txid", 0, &txid, &txid_len))
@@ -878,8 +913,10 @@ static int read_pix(struct reader *r, const json_t *pix, size_t off, size_t end)
 		warn(r, at(r, off, "txid"), "txid", "empty: read as no txid");
 		txid = NULL;
 	} else if (txid && (txid_len > 35 || !all_alnum(txid, txid_len))) {
-		return fail(r, at(r, off, "txid"), "txid", "expected 1 to 35 letters or digits, found %s (%zu characters)",
-			    found(r, json_object_get(pix, "txid"), at(r, off, "txid"), tmp, sizeof tmp), txid_len);
+		return fail(r, at(r, off, "txid"), "txid",
+		            "expected 1 to 35 letters or digits, found %s (%zu characters)",
+		            found(r, json_object_get(pix, "txid"), at(r, off, "txid"), tmp, sizeof tmp),
+		            txid_len);
 	}
 	if (txid)
 		memcpy(ev->txid, txid, txid_len + 1);
@@ -894,10 +931,13 @@ static int read_pix(struct reader *r, const json_t *pix, size_t off, size_t end)
 		return -1;
 	ev->occurrence_date = ev->credit_date = pix_api_local_date(instant);
 	if (ev->occurrence_date < PIX_FIRST_DAY)
-		warn(r, at(r, off, "horario"), "horario", "before Pix existed (3 November 2020): a placeholder or test data?");
-	if (r->have_window && (instant / 1000 < r->window_from / 1000 || instant / 1000 > r->window_to / 1000))
 		warn(r, at(r, off, "horario"), "horario",
-		     "outside the query's window (parametros.inicio to parametros.fim): a time zone mistake?");
+		     "before Pix existed (3 November 2020): a placeholder or test data?");
+	if (r->have_window &&
+	    (instant / 1000 < r->window_from / 1000 || instant / 1000 > r->window_to / 1000))
+		warn(
+		    r, at(r, off, "horario"), "horario",
+		    "outside the query's window (parametros.inicio to parametros.fim): a time zone mistake?");
 
 	if (read_components(r, pix, off, valor) || read_chave(r, pix, off) ||
 	    read_text(r, pix, off, "infoPagador", "infoPagador", ev->free_text, sizeof ev->free_text) ||
@@ -916,7 +956,7 @@ static int read_pix(struct reader *r, const json_t *pix, size_t off, size_t end)
 /* ---- the document ---- */
 
 static int get_count(struct reader *r, const json_t *obj, size_t obj_off, const char *key, const char *path,
-		     json_int_t *out)
+                     json_int_t *out)
 {
 	char tmp[80];
 	const json_t *v = json_object_get(obj, key);
@@ -927,7 +967,8 @@ static int get_count(struct reader *r, const json_t *obj, size_t obj_off, const 
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < 0) {
 		size_t off = at(r, obj_off, key);
-		return fail(r, off, path, "expected a whole number >= 0, found %s", found(r, v, off, tmp, sizeof tmp));
+		return fail(r, off, path, "expected a whole number >= 0, found %s",
+		            found(r, v, off, tmp, sizeof tmp));
 	}
 	*out = json_integer_value(v);
 	return 0;
@@ -941,7 +982,8 @@ static int read_parametros(struct reader *r, const json_t *root, size_t root_off
 	size_t p_off = at(r, root_off, "parametros");
 	int present;
 	if (!json_is_object(p))
-		return fail(r, p_off, "parametros", "expected an object, found %s", found(r, p, p_off, tmp, sizeof tmp));
+		return fail(r, p_off, "parametros", "expected an object, found %s",
+		            found(r, p, p_off, tmp, sizeof tmp));
 	if (get_instant(r, p, p_off, "inicio", "parametros.inicio", 1, &r->window_from, &present) ||
 	    get_instant(r, p, p_off, "fim", "parametros.fim", 1, &r->window_to, &present))
 		return -1;
@@ -967,20 +1009,25 @@ static int check_paginacao(struct reader *r, const json_t *root, size_t root_off
 	}
 	if (!json_is_object(pg))
 		return fail(r, pg_off, "parametros.paginacao", "expected an object, found %s",
-			    found(r, pg, pg_off, tmp, sizeof tmp));
+		            found(r, pg, pg_off, tmp, sizeof tmp));
 	if (get_count(r, pg, pg_off, "paginaAtual", "parametros.paginacao.paginaAtual", &atual) ||
 	    get_count(r, pg, pg_off, "itensPorPagina", "parametros.paginacao.itensPorPagina", &por_pagina) ||
-	    get_count(r, pg, pg_off, "quantidadeDePaginas", "parametros.paginacao.quantidadeDePaginas", &paginas) ||
-	    get_count(r, pg, pg_off, "quantidadeTotalDeItens", "parametros.paginacao.quantidadeTotalDeItens", &total))
+	    get_count(r, pg, pg_off, "quantidadeDePaginas", "parametros.paginacao.quantidadeDePaginas",
+	              &paginas) ||
+	    get_count(r, pg, pg_off, "quantidadeTotalDeItens", "parametros.paginacao.quantidadeTotalDeItens",
+	              &total))
 		return -1;
 	if (por_pagina >= 0 && (json_int_t)entries > por_pagina)
 		warn(r, at(r, pg_off, "itensPorPagina"), "parametros.paginacao.itensPorPagina",
-		     "%" JSON_INTEGER_FORMAT " items per page, but this page holds %zu Pix", por_pagina, entries);
+		     "%" JSON_INTEGER_FORMAT " items per page, but this page holds %zu Pix", por_pagina,
+		     entries);
 	if (atual >= 0 && paginas > 0 && atual >= paginas)
 		warn(r, at(r, pg_off, "paginaAtual"), "parametros.paginacao.paginaAtual",
-		     "page %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " (pages count from 0)", atual, paginas);
+		     "page %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " (pages count from 0)", atual,
+		     paginas);
 	if (paginas == 1 && total >= 0 && total != (json_int_t)entries)
-		warn(r, at(r, pg_off, "quantidadeTotalDeItens"), "parametros.paginacao.quantidadeTotalDeItens",
+		warn(r, at(r, pg_off, "quantidadeTotalDeItens"),
+		     "parametros.paginacao.quantidadeTotalDeItens",
 		     "the only page holds %zu Pix, but the total says %" JSON_INTEGER_FORMAT, entries, total);
 	return 0;
 }
@@ -991,7 +1038,8 @@ static int read_list(struct reader *r, const json_t *root, size_t root_off, stru
 	const json_t *list = json_object_get(root, "pix");
 	size_t off = at(r, root_off, "pix");
 	if (!json_is_array(list))
-		return fail(r, off, "pix", "expected a list of Pix, found %s", found(r, list, off, tmp, sizeof tmp));
+		return fail(r, off, "pix", "expected a list of Pix, found %s",
+		            found(r, list, off, tmp, sizeof tmp));
 	size_t n = json_array_size(list);
 	r->seen_cap = 16;
 	while (r->seen_cap < 2 * n)
@@ -1016,7 +1064,7 @@ static int read_list(struct reader *r, const json_t *root, size_t root_off, stru
 }
 
 int pix_api_parse(const char *filename, const unsigned char *buf, size_t len, struct cnab_file_info *info,
-		  cnab_event_fn on_event, void *ctx, diag_sink warn_sink, void *wctx, struct diag *err)
+                  cnab_event_fn on_event, void *ctx, diag_sink warn_sink, void *wctx, struct diag *err)
 {
 	struct cnab_file_info dummy;
 	struct reader *r = calloc(1, sizeof *r);
@@ -1050,8 +1098,8 @@ int pix_api_parse(const char *filename, const unsigned char *buf, size_t len, st
 		if (json_pos_skip_ws(buf, len, 0) >= len)
 			diag_set(err, DIAG_ERROR, filename, 0, 0, NULL, "empty file: no JSON in it");
 		else
-			diag_set(err, DIAG_ERROR, filename, je.line > 0 ? je.line : 0, je.column > 0 ? je.column : 0,
-				 NULL, "not valid JSON: %s", je.text);
+			diag_set(err, DIAG_ERROR, filename, je.line > 0 ? je.line : 0,
+			         je.column > 0 ? je.column : 0, NULL, "not valid JSON: %s", je.text);
 		free(r);
 		return -1;
 	}
@@ -1071,12 +1119,15 @@ int pix_api_parse(const char *filename, const unsigned char *buf, size_t len, st
 	} else if (json_object_get(root, "pix")) {
 		int page = json_object_get(root, "parametros") != NULL;
 		info->layout_name = page ? PIX_API_LAYOUT_LIST : PIX_API_LAYOUT_WEBHOOK;
-		if ((!page || read_parametros(r, root, root_off, &generated) == 0) && read_list(r, root, root_off, info) == 0 &&
-		    (!page || check_paginacao(r, root, root_off, json_array_size(json_object_get(root, "pix"))) == 0))
+		if ((!page || read_parametros(r, root, root_off, &generated) == 0) &&
+		    read_list(r, root, root_off, info) == 0 &&
+		    (!page ||
+		     check_paginacao(r, root, root_off, json_array_size(json_object_get(root, "pix"))) == 0))
 			rc = 0;
 	} else {
 		fail(r, root_off, "",
-		     "neither a GET /pix page, a webhook body nor one Pix: no \"pix\" list and no \"endToEndId\"");
+		     "neither a GET /pix page, a webhook body nor one Pix: no \"pix\" list and no "
+		     "\"endToEndId\"");
 	}
 	if (rc == 0) {
 		info->generated = generated != CDATE_NONE ? generated : r->latest;

@@ -62,7 +62,7 @@ extern const struct statement_reader pix_api_reader;
 int pix_api_sniff(const unsigned char *buf, size_t len);
 
 int pix_api_parse(const char *filename, const unsigned char *buf, size_t len, struct cnab_file_info *info,
-		  cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err);
+                  cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err);
 
 /* ---- the field rules, for tests ---- */
 

@@ -72,10 +72,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long events = 0;
 
 	pix_api_sniff(data, size);
-	int rc = pix_api_parse("fuzz.json", data, size, &info, check_event, &events, check_warning, NULL, &err);
+	int rc =
+	    pix_api_parse("fuzz.json", data, size, &info, check_event, &events, check_warning, NULL, &err);
 	if (rc != 0 && (err.msg[0] == '\0' || err.severity != DIAG_ERROR))
 		abort();
-	if (rc == 0 && (err.msg[0] != '\0' || info.layout_name == NULL || info.titles < 0 || info.titles > events))
+	if (rc == 0 &&
+	    (err.msg[0] != '\0' || info.layout_name == NULL || info.titles < 0 || info.titles > events))
 		abort();
 	if (!TERMINATED(info.agreement))
 		abort();
