@@ -2,14 +2,19 @@
 # Import benchmark (issue 3): generates CNAB 240 returns, measures the
 # physical floor (cat), parse+validate without the database, and the full
 # import of every file into a fresh SQLite ledger, then reconciles.
+# Then the API Pix reader (issue 6): one generated GET /pix page, parsed
+# without the database, then imported into a fresh ledger.
 # Run from the build directory: `make bench` (BENCH_TITLES, default 1000000,
-# split into files of at most 450000 titles).
+# split into files of at most 450000 titles; BENCH_PIX, default 100000 Pix;
+# 0 skips a part).
 set -eu
 titles=${BENCH_TITLES:-1000000}
+pix=${BENCH_PIX:-100000}
 per_file=450000
 work=${BENCH_DIR:-$(mktemp -d /tmp/concilia-bench.XXXXXX)}
 bin=$(pwd)
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(date -u +%Y-%m-%dT%H:%MZ)"
+if [ "$titles" -gt 0 ]; then
 files=
 n=0 first=1 nsa=1
 while [ "$n" -lt "$titles" ]; do
@@ -29,4 +34,19 @@ rm -f "$db"*
 "$bin/concilia" --db "$db" -q receivables import "$work"/recv-*.csv
 /usr/bin/time -f "import: %e s wall, %M KB peak RSS" "$bin/concilia" --db "$db" -q import $files
 /usr/bin/time -f "reconcile: %e s wall, %M KB peak RSS" "$bin/concilia" --db "$db" reconcile || true
+fi
+if [ "$pix" -gt 0 ]; then
+	page="$work/pix-page.json"
+	"$bin/bench/gen-pix-api" -n "$pix" > "$page"
+	echo "generated a GET /pix page of $pix Pix, $(($(wc -c < "$page") / 1000000)) MB, one line"
+	"$bin/bench/parse-pix-api" "$page" 3
+	db="$work/bench-pix.db"
+	rm -f "$db"*
+	"$bin/concilia" --db "$db" -q init
+	# the page's EM_PROCESSAMENTO devoluções are warnings: counted, not shown
+	/usr/bin/time -f "pix import: %e s wall, %M KB peak RSS" "$bin/concilia" --db "$db" import "$page" \
+		> "$work/pix-import.out" 2>&1 || true
+	grep -v ': warning: ' "$work/pix-import.out" || true
+	echo "($(grep -c ': warning: ' "$work/pix-import.out" || true) warnings)"
+fi
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"

@@ -116,11 +116,32 @@ static void print_field(const struct layout *l, const struct layout_field *f, co
 
 /* Statements (camt, API Pix JSON, OFX) have no fixed records: each entry
  * is listed as the normalized event concilia would record, with the line
- * it starts on, and problems marked under it. */
+ * it starts on, and problems marked under the first entry whose lines hold
+ * them (a devolução that is not an event is inside its Pix's lines; a JSON
+ * document on one line has every entry on line 1): each mark once. */
 struct statement_listing {
 	const struct collected *marks;
+	char *shown; /* one flag per mark */
 	long events;
 };
+
+static void print_marks_between(const struct collected *c, char *shown, long first, long last)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct diag *d = &c->d[i];
+		if (shown[i] || d->line < first || d->line > last)
+			continue;
+		shown[i] = 1;
+		printf("    ^ %s", d->severity == DIAG_ERROR ? "error" : "warning");
+		if (d->line != first)
+			printf(" at line %ld", d->line);
+		if (d->col)
+			printf("%s column %d", d->line != first ? "," : " at", d->col);
+		if (d->field[0])
+			printf(", field '%s'", d->field);
+		printf(": %s\n", d->msg);
+	}
+}
 
 static void print_text(const char *name, const char *value)
 {
@@ -163,7 +184,7 @@ static int print_statement_event(void *ctx, const struct bank_event *ev, struct 
 		printf("    %-16s %s%s\n", "payer_document", ev->payer_document,
 		       ev->payer_document_partial ? " (masked: partial)" : "");
 	print_text("free_text", ev->free_text);
-	print_marks(sl->marks, ev->line);
+	print_marks_between(sl->marks, sl->shown, ev->line, ev->line_end > ev->line ? ev->line_end : ev->line);
 	return 0;
 }
 
@@ -183,12 +204,26 @@ static int inspect_statement(const char *path, const struct bank_file_format *fm
 	if (info.agreement[0])
 		printf(", account %s", info.agreement);
 	printf("\n");
+	sl.shown = calloc(marks.n ? marks.n : 1, 1);
+	if (!sl.shown) {
+		free(marks.d);
+		return EXIT_SYSTEM;
+	}
 	if (prc == 0) {
 		struct diag ignored;
 		diag_clear(&ignored);
 		bank_file_parse(fmt, path, fb->data, fb->len, &info, print_statement_event, &sl, NULL, NULL, &ignored);
 	}
-	print_marks(&marks, 0);
+	/* What no listed entry holds: the file as a whole, or the error that
+	 * stopped the reading (no listing then). */
+	for (size_t i = 0; i < marks.n; i++) {
+		if (sl.shown[i])
+			continue;
+		const struct diag *d = &marks.d[i];
+		if (d->line)
+			printf("line %ld:\n", d->line);
+		print_marks_between(&marks, sl.shown, d->line, d->line);
+	}
 	long errors = 0, warnings = 0;
 	for (size_t i = 0; i < marks.n; i++) {
 		if (marks.d[i].severity == DIAG_ERROR)
@@ -199,6 +234,7 @@ static int inspect_statement(const char *path, const struct bank_file_format *fm
 	printf("%s: %ld entr%s; %ld error%s, %ld warning%s: %s\n", path, sl.events, sl.events == 1 ? "y" : "ies",
 	       errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
 	       prc == 0 ? "concilia would import it" : "concilia would refuse it");
+	free(sl.shown);
 	free(marks.d);
 	return prc == 0 ? EXIT_CLEAN : EXIT_REJECTED;
 }

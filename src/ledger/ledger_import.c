@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/money.h"
 #include "ledger/ledger_internal.h"
 
 int ledger_import_lookup(struct ledger *lg, const char *sha256, struct ledger_import_info *info,
@@ -249,18 +250,35 @@ int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_eve
 		/* Same hash: make sure it is the same identity, not a collision. */
 		sqlite3_stmt *q;
 		int same = 0;
-		if (sqlite3_prepare_v2(lg->db, "SELECT identity FROM event WHERE identity_hash = ?", -1, &q, NULL) !=
-		    SQLITE_OK)
+		int64_t known_cents = 0, known_import = 0;
+		if (sqlite3_prepare_v2(lg->db, "SELECT identity, paid_cents, import_id FROM event WHERE identity_hash = ?",
+				       -1, &q, NULL) != SQLITE_OK)
 			return ledger_sql_error(lg, d, "checking an event identity");
 		sqlite3_bind_int64(q, 1, hash);
 		if (sqlite3_step(q) == SQLITE_ROW) {
 			const unsigned char *t = sqlite3_column_text(q, 0);
 			same = t && strcmp((const char *)t, identity) == 0;
+			known_cents = sqlite3_column_int64(q, 1);
+			known_import = sqlite3_column_int64(q, 2);
 		}
 		sqlite3_finalize(q);
 		if (!same)
 			return diag_set(d, DIAG_ERROR, lg->path, ev->line, 0, NULL,
 					"event identity hash collision (%s); refusing rather than skipping it", identity);
+		/* A bank id (endToEndId, rtrId) names one movement of money: seen
+		 * again with another amount it is a conflict, never an update
+		 * (reference/pix.md §8). Only the amount is compared: dates and
+		 * references legitimately differ between an API Pix notification
+		 * and a statement line of the same Pix. */
+		if (ev->identity[0] && !ev->weak_identity && known_cents != ev->paid_cents) {
+			char was[32], now[32];
+			money_format(known_cents, was, sizeof was);
+			money_format(ev->paid_cents, now, sizeof now);
+			return diag_set(d, DIAG_ERROR, "", 0, 0, NULL,
+					"line %ld: %s was recorded with amount %s by import #%lld, this file says %s: a "
+					"repeated id with a different amount is a conflict, not an update",
+					ev->line, identity, was, (long long)known_import, now);
+		}
 	}
 	return 0;
 }

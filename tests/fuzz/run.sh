@@ -30,8 +30,8 @@ cat >"$work/gen/config.h" <<'CONFIG'
 #define PACKAGE "concilia"
 #define PACKAGE_VERSION "fuzz"
 CONFIG
-crypto_libs=$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
-cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I$top/src -I$work/gen"
+crypto_libs="$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto) $(pkg-config --libs jansson 2>/dev/null || echo -ljansson)"
+cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I$top/src -I$work/gen $(pkg-config --cflags jansson 2>/dev/null)"
 # The library sources (minus a formats_builtin.c left by an in-tree build)
 # go into an archive, so that each target links only what it uses.
 echo "== building the instrumented libraries"
