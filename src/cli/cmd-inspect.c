@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,23 @@ static void print_field(const struct layout *l, const struct layout_field *f, co
 struct statement_listing {
 	const struct collected *marks;
 	long events;
+	long last_line; /* of the last entry listed */
 };
+
+/* Problems on lines that are no entry (a skipped balance line, a header
+ * line, the error that stopped the reading): listed on their own. */
+static void print_marks_between(const struct collected *c, long after, long before)
+{
+	long shown = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		long line = c->d[i].line;
+		if (line <= after || line >= before || line == shown)
+			continue;
+		printf("line %ld:\n", line);
+		print_marks(c, line);
+		shown = line;
+	}
+}
 
 static void print_text(const char *name, const char *value)
 {
@@ -149,6 +166,8 @@ static int print_statement_event(void *ctx, const struct bank_event *ev, struct 
 	struct statement_listing *sl = ctx;
 	(void)d;
 	sl->events++;
+	print_marks_between(sl->marks, sl->last_line, ev->line);
+	sl->last_line = ev->line;
 	printf("line %ld: %s%s\n", ev->line, event_kind_name(ev->kind), ev->weak_identity ? " (weak identity)" : "");
 	print_text("identity", ev->identity);
 	print_text("end_to_end_id", ev->end_to_end_id);
@@ -188,6 +207,7 @@ static int inspect_statement(const char *path, const struct bank_file_format *fm
 		diag_clear(&ignored);
 		bank_file_parse(fmt, path, fb->data, fb->len, &info, print_statement_event, &sl, NULL, NULL, &ignored);
 	}
+	print_marks_between(&marks, sl.last_line, LONG_MAX);
 	print_marks(&marks, 0);
 	long errors = 0, warnings = 0;
 	for (size_t i = 0; i < marks.n; i++) {

@@ -101,7 +101,7 @@ int ofx_parse_amount(const char *s, size_t len, int64_t *cents, const char **why
 			}
 		}
 		if (dec_digits == 0) {
-			*why = "no digits after the decimal separator";
+			*why = int_digits ? "no digits after the decimal separator" : "not a number";
 			return -1;
 		}
 	}
@@ -622,11 +622,9 @@ static int close_account(struct ofx_builder *b, long line)
 	if (digits_value(b->bankid, &code) == 0 && code >= 1 && code <= 999)
 		b->bank = code;
 	/* Santander's exports say 034 (Santander is 033), naming themselves in
-	 * <FI><ORG> or <FID>. */
-	if (b->bank == 34 && (strstr(b->org, "SANTANDER") || strstr(b->fid, "SANTANDER"))) {
-		ofx_builder_warn(b, line, 0, "BANKID %s with <FI> SANTANDER: read as bank 033 (Santander)", b->bankid);
+	 * <FI><ORG> or <FID>: a known slip, corrected without a warning. */
+	if (b->bank == 34 && (strstr(b->org, "SANTANDER") || strstr(b->fid, "SANTANDER")))
 		b->bank = 33;
-	}
 	b->have_account = 1;
 	if (b->statements == 1) {
 		b->info->bank = b->bank;
@@ -703,8 +701,11 @@ static int finish_txn(struct ofx_builder *b, long end_line)
 	/* Balance lines listed as transactions: not movements, whatever
 	 * their amount (Caixa writes a blank one). */
 	if (ofx_memo_is_balance(t->has_memo ? t->memo : t->name)) {
-		ofx_builder_warn(b, t->line, 0, "balance line \"%s\" listed as a transaction: not a movement, skipped",
-				 t->has_memo ? t->memo : t->name);
+		int64_t ignored;
+		if (t->has_amt && ofx_parse_amount(t->trnamt, strlen(t->trnamt), &ignored, NULL) != 0)
+			field_warn(b, t->amt_line, t->amt_col, "TRNAMT",
+				   "balance line \"%s\" with no amount (\"%s\"): not a movement, skipped",
+				   t->has_memo ? t->memo : t->name, t->trnamt);
 		return 0;
 	}
 	if (!t->has_amt)

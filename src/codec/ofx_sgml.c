@@ -337,13 +337,14 @@ int ofx_sgml_read(const unsigned char *p, const unsigned char *end, long line, i
 	}
 	if (got < 0)
 		return -1;
+	long last = s.line - (end > p && end[-1] == '\n'); /* the last line with text */
 	if (s.depth > 0)
-		return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), s.line, 0, NULL,
+		return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), last, 0, NULL,
 				"the file ends inside <%.*s> opened at line %ld: it is truncated, or that element has no "
 				"closing tag",
 				(int)s.stack[s.depth - 1].len, s.stack[s.depth - 1].name, s.stack[s.depth - 1].line);
 	if (!s.root_closed)
-		return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), s.line, 0, NULL,
+		return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), last, 0, NULL,
 				"no <OFX> element: the file has a header and no body");
 	return 0;
 }
