@@ -29,4 +29,5 @@ rm -f "$db"*
 "$bin/concilia" --db "$db" -q receivables import "$work"/recv-*.csv
 /usr/bin/time -f "import: %e s wall, %M KB peak RSS" "$bin/concilia" --db "$db" -q import $files
 /usr/bin/time -f "reconcile: %e s wall, %M KB peak RSS" "$bin/concilia" --db "$db" reconcile || true
+sh "$(dirname "$0")/ofx.sh" "$bin" "$work"
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"

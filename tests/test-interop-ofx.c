@@ -42,7 +42,16 @@ struct expected_file {
 /* Read off the files by hand (amounts summed with bc). */
 static const struct expected_file files[] = {
     /* 81 transactions, 12 positive (DEP, XFER): R$ 13.293,82; Windows-1252 text */
-    {"bb-2010-cp1252.ofx", 1, "12345-6", 2010, 10, 25, 81, 0, 12, 1329382,
+    {"bb-2010-cp1252.ofx",
+     1,
+     "12345-6",
+     2010,
+     10,
+     25,
+     81,
+     0,
+     12,
+     1329382,
      {1883, 2010, 10, 6, EVENT_CREDIT, "2010100601883", "ESTORNO DE DÉBITO", ""},
      {82500, 2010, 10, 22, EVENT_CREDIT, "20101022082500", "DEPÓSITO ONLINE", ""}},
     /* 6 debits with decimal commas; DTSERVER of zeros: the date is DTEND */
@@ -50,11 +59,29 @@ static const struct expected_file files[] = {
     /* one "SALDO DIA" balance line with a blank amount: skipped, warned */
     {"caixa-malformed-decimal.ofx", 104, "0000000000001", 2022, 4, 12, 1, 1, 0, 0, {0}, {0}},
     /* TRNTYPE C/D and "R$ 0,11": the yield is a credit, the tax a debit */
-    {"inter-2021.ofx", 77, "0001-9/123", 2021, 2, 20, 2, 0, 1, 11,
+    {"inter-2021.ofx",
+     77,
+     "0001-9/123",
+     2021,
+     2,
+     20,
+     2,
+     0,
+     1,
+     11,
      {11, 2021, 1, 28, EVENT_CREDIT, "20210128108", "Rendimento até esta data", ""},
      {11, 2021, 1, 28, EVENT_CREDIT, "20210128108", "Rendimento até esta data", ""}},
     /* BANKID 034 read as Santander (033); right-aligned amounts */
-    {"santander-2017.ofx", 33, "3423130031625", 2017, 9, 4, 4, 0, 1, 4701,
+    {"santander-2017.ofx",
+     33,
+     "3423130031625",
+     2017,
+     9,
+     4,
+     4,
+     0,
+     1,
+     4701,
      {4701, 2017, 9, 1, EVENT_CREDIT, "00050409", "RESGATE AUT CONTAMAX EMPRESARIAL", ""},
      {4701, 2017, 9, 1, EVENT_CREDIT, "00050409", "RESGATE AUT CONTAMAX EMPRESARIAL", ""}},
 };
@@ -87,16 +114,16 @@ static void on_warn(void *ctx, const struct diag *d)
 }
 
 static int check_event(const char *file, const char *which, const struct bank_event *ev,
-		       const struct expected_event *x)
+                       const struct expected_event *x)
 {
 	int bad = ev->paid_cents != x->cents || ev->occurrence_date != date_from_ymd(x->y, x->m, x->d) ||
-		  ev->kind != x->kind || strcmp(ev->statement_ref, x->fitid) != 0 ||
-		  strcmp(ev->free_text, x->free_text) != 0 || strcmp(ev->payer_name, x->payer) != 0 ||
-		  !ev->weak_identity;
+	          ev->kind != x->kind || strcmp(ev->statement_ref, x->fitid) != 0 ||
+	          strcmp(ev->free_text, x->free_text) != 0 || strcmp(ev->payer_name, x->payer) != 0 ||
+	          !ev->weak_identity;
 	if (bad)
-		print_error("%s: %s event: %lld cents, kind %s, FITID \"%s\", text \"%s\", payer \"%s\"\n", file, which,
-			    (long long)ev->paid_cents, event_kind_name(ev->kind), ev->statement_ref, ev->free_text,
-			    ev->payer_name);
+		print_error("%s: %s event: %lld cents, kind %s, FITID \"%s\", text \"%s\", payer \"%s\"\n",
+		            file, which, (long long)ev->paid_cents, event_kind_name(ev->kind),
+		            ev->statement_ref, ev->free_text, ev->payer_name);
 	return bad;
 }
 
@@ -148,12 +175,12 @@ static int check_file(const char *dir, const struct expected_file *x)
 	    info.generated != date_from_ymd(x->gy, x->gm, x->gd) || info.titles != x->transactions ||
 	    strcmp(info.layout_name, "OFX 1.02 SGML") != 0) {
 		print_error("%s: bank %d, account \"%s\", %ld transactions, layout %s\n", x->name, info.bank,
-			    info.agreement, info.titles, info.layout_name);
+		            info.agreement, info.titles, info.layout_name);
 		failures++;
 	}
 	if (s.n != x->nevents || s.total != x->total_cents || s.warnings != x->warnings) {
-		print_error("%s: %d events, %lld cents, %d warnings (first: %s)\n", x->name, s.n, (long long)s.total,
-			    s.warnings, s.warning);
+		print_error("%s: %d events, %lld cents, %d warnings (first: %s)\n", x->name, s.n,
+		            (long long)s.total, s.warnings, s.warning);
 		failures++;
 	}
 	if (x->nevents) {
@@ -185,7 +212,8 @@ static void test_interop_ofx(void **state)
 		while (i < sizeof files / sizeof files[0] && strcmp(files[i].name, de->d_name) != 0)
 			i++;
 		if (i == sizeof files / sizeof files[0]) {
-			print_error("%s/%s: a new sample: add its row to tests/test-interop-ofx.c\n", dir, de->d_name);
+			print_error("%s/%s: a new sample: add its row to tests/test-interop-ofx.c\n", dir,
+			            de->d_name);
 			failures++;
 		}
 	}

@@ -135,7 +135,8 @@ int ofx_parse_datetime(const char *s, size_t len, cdate *date, const char **why)
 			return -1;
 		}
 	}
-	cdate d = date_from_ymd(two_digits(s) * 100 + two_digits(s + 2), two_digits(s + 4), two_digits(s + 6));
+	cdate d =
+	    date_from_ymd(two_digits(s) * 100 + two_digits(s + 2), two_digits(s + 4), two_digits(s + 6));
 	if (d == CDATE_NONE) {
 		*why = "not a real date";
 		return -1;
@@ -148,7 +149,8 @@ int ofx_parse_datetime(const char *s, size_t len, cdate *date, const char **why)
 		*why = "the time after the date must be HHMM or HHMMSS";
 		return 1;
 	}
-	if (n && (two_digits(s + i) > 23 || two_digits(s + i + 2) > 59 || (n == 6 && two_digits(s + i + 4) > 60))) {
+	if (n && (two_digits(s + i) > 23 || two_digits(s + i + 2) > 59 ||
+	          (n == 6 && two_digits(s + i + 4) > 60))) {
 		*why = "not a real time of day";
 		return 1;
 	}
@@ -197,8 +199,8 @@ int ofx_parse_datetime(const char *s, size_t len, cdate *date, const char **why)
 	if (i < len && s[i] == ':') {
 		for (i++; i < len - 1; i++) {
 			unsigned char c = (unsigned char)s[i];
-			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || digit(c) || c == '_' || c == '/' ||
-			      c == '+' || c == '-')) {
+			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || digit(c) || c == '_' ||
+			      c == '/' || c == '+' || c == '-')) {
 				*why = "the time zone label may hold only letters and digits";
 				return 1;
 			}
@@ -256,7 +258,8 @@ int ofx_sniff(const unsigned char *buf, size_t len)
 	/* XML: the OFX processing instruction or root within the prolog */
 	if (starts_with_ci(p, n, "<?XML") || starts_with_ci(p, n, "<?OFX")) {
 		size_t window = n < 4096 ? n : 4096;
-		return find_ci(p, window, "<?OFX") || find_ci(p, window, "<OFX>") || find_ci(p, window, "<OFX ");
+		return find_ci(p, window, "<?OFX") || find_ci(p, window, "<OFX>") ||
+		       find_ci(p, window, "<OFX ");
 	}
 	return 0;
 }
@@ -368,7 +371,8 @@ static int value_col(struct ofx_builder *b, long line, const char *name, int vco
 		end++;
 	size_t nl = strlen(name);
 	for (size_t i = start; i + nl + 2 <= end; i++) {
-		if (b->buf[i] == '<' && starts_with_ci(b->buf + i + 1, end - i - 1, name) && b->buf[i + 1 + nl] == '>') {
+		if (b->buf[i] == '<' && starts_with_ci(b->buf + i + 1, end - i - 1, name) &&
+		    b->buf[i + 1 + nl] == '>') {
 			size_t v = i + nl + 2;
 			while (v < end && blank(b->buf[v]))
 				v++;
@@ -415,15 +419,15 @@ static enum elem_id elem_id_of(const char *name, size_t len)
 		const char *name;
 		enum elem_id id;
 	} known[] = {{"OFX", E_OFX},
-		     {"SONRS", E_SONRS},
-		     {"FI", E_FI},
-		     {"STATUS", E_STATUS},
-		     {"STMTRS", E_STMTRS},
-		     {"BANKACCTFROM", E_BANKACCTFROM},
-		     {"BANKTRANLIST", E_BANKTRANLIST},
-		     {"STMTTRN", E_STMTTRN},
-		     {"CURRENCY", E_CURRENCY},
-		     {"ORIGCURRENCY", E_CURRENCY}};
+	             {"SONRS", E_SONRS},
+	             {"FI", E_FI},
+	             {"STATUS", E_STATUS},
+	             {"STMTRS", E_STMTRS},
+	             {"BANKACCTFROM", E_BANKACCTFROM},
+	             {"BANKTRANLIST", E_BANKTRANLIST},
+	             {"STMTTRN", E_STMTTRN},
+	             {"CURRENCY", E_CURRENCY},
+	             {"ORIGCURRENCY", E_CURRENCY}};
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (ofx_name_is(name, len, known[i].name))
 			return known[i].id;
@@ -437,7 +441,8 @@ static size_t decode_entities(char *s, size_t len)
 	static const struct {
 		const char *ent;
 		char c;
-	} named[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}, {"&nbsp;", ' '}};
+	} named[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},
+	             {"&quot;", '"'}, {"&apos;", '\''}, {"&nbsp;", ' '}};
 	size_t o = 0;
 	for (size_t i = 0; i < len;) {
 		if (s[i] != '&') {
@@ -464,8 +469,9 @@ static size_t decode_entities(char *s, size_t len)
 			for (; j < len && nd < 7; j++, nd++) {
 				char c = s[j];
 				int v = digit((unsigned char)c) ? c - '0'
-					: hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
-										     : -1;
+				        : hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f'
+				            ? (c | 0x20) - 'a' + 10
+				            : -1;
 				if (v < 0)
 					break;
 				cp = cp * (hex ? 16 : 10) + (unsigned long)v;
@@ -505,14 +511,15 @@ static int value_utf8(struct ofx_builder *b, const struct ofx_elem *e, char *out
 	char *tmp = b->scratch;
 	size_t len;
 	if (e->value_len > VALUE_MAX)
-		return field_error(b, e->vline, e->vcol, "", "value of <%.*s> longer than %d bytes", (int)e->name_len,
-				   e->name, VALUE_MAX);
+		return field_error(b, e->vline, e->vcol, "", "value of <%.*s> longer than %d bytes",
+		                   (int)e->name_len, e->name, VALUE_MAX);
 	if (b->xml || b->utf8) {
 		memcpy(tmp, e->value, e->value_len);
 		len = e->value_len;
 		tmp[len] = '\0';
 	} else {
-		len = text_cp1252_to_utf8((const unsigned char *)e->value, e->value_len, tmp, sizeof b->scratch);
+		len = text_cp1252_to_utf8((const unsigned char *)e->value, e->value_len, tmp,
+		                          sizeof b->scratch);
 	}
 	if (!b->xml)
 		len = decode_entities(tmp, len);
@@ -545,9 +552,9 @@ static const struct {
 	int version;
 	const char *name;
 } versions[] = {
-    {102, "OFX 1.02 SGML"},     {103, "OFX 1.03 SGML"},     {151, "OFX 1.5.1 SGML"},    {160, "OFX 1.6 SGML"},
-    {200, "OFX 2.0 XML"},       {201, "OFX 2.0.1 XML"},     {202, "OFX 2.0.2 XML"},     {203, "OFX 2.0.3 XML"},
-    {210, "OFX 2.1 XML"},       {211, "OFX 2.1.1 XML"},     {220, "OFX 2.2 XML"},       {230, "OFX 2.3 XML"},
+    {102, "OFX 1.02 SGML"}, {103, "OFX 1.03 SGML"}, {151, "OFX 1.5.1 SGML"}, {160, "OFX 1.6 SGML"},
+    {200, "OFX 2.0 XML"},   {201, "OFX 2.0.1 XML"}, {202, "OFX 2.0.2 XML"},  {203, "OFX 2.0.3 XML"},
+    {210, "OFX 2.1 XML"},   {211, "OFX 2.1.1 XML"}, {220, "OFX 2.2 XML"},    {230, "OFX 2.3 XML"},
 };
 
 static const char *layout_for(int version, int xml)
@@ -568,7 +575,7 @@ void ofx_builder_set_version(struct ofx_builder *b, int version, long line)
 	}
 	b->info->layout_name = b->xml ? "OFX 2.x XML" : "OFX 1.x SGML";
 	ofx_builder_warn(b, line, 0, "OFX version %d is not one concilia knows (%s): read as %s", version,
-			 b->xml ? "200 to 230" : "102, 103, 151, 160", b->info->layout_name);
+	                 b->xml ? "200 to 230" : "102, 103, 151, 160", b->info->layout_name);
 }
 
 /* ---- accounts ---- */
@@ -603,7 +610,8 @@ static int digits_value(const char *s, int *v)
 static int close_account(struct ofx_builder *b, long line)
 {
 	if (!b->acctid[0])
-		return diag_set(b->err, DIAG_ERROR, b->file, line, 0, NULL, "<BANKACCTFROM> without <ACCTID>");
+		return diag_set(b->err, DIAG_ERROR, b->file, line, 0, NULL,
+		                "<BANKACCTFROM> without <ACCTID>");
 	int n;
 	if (b->branchid[0])
 		n = snprintf(b->account, sizeof b->account, "%s/%s", b->branchid, b->acctid);
@@ -614,8 +622,8 @@ static int close_account(struct ofx_builder *b, long line)
 		n = snprintf(b->account, sizeof b->account, "%s", b->acctid);
 		if (n >= (int)sizeof b->account)
 			return diag_set(b->err, DIAG_ERROR, b->file, line, 0, NULL,
-					"account number <ACCTID> \"%s\" is longer than %zu characters", b->acctid,
-					sizeof b->account - 1);
+			                "account number <ACCTID> \"%s\" is longer than %zu characters",
+			                b->acctid, sizeof b->account - 1);
 	}
 	int code = 0;
 	b->bank = 0;
@@ -667,14 +675,14 @@ static size_t normalized(const char *s, char *out, size_t n)
 }
 
 static int weak_identity(struct ofx_builder *b, const struct txn *t, cdate date, int64_t cents, char *out,
-			 size_t n)
+                         size_t n)
 {
 	char text[2600], memo[1024], name[1024], iso[16], hex[SHA256_HEX_LEN + 1];
 	normalized(t->memo, memo, sizeof memo);
 	normalized(t->name, name, sizeof name);
 	date_format_iso(date, iso, sizeof iso);
-	int len = snprintf(text, sizeof text, "%d|%s|%s|%lld|%s|%s|%s", b->bank, b->account, iso, (long long)cents,
-			   t->fitid, memo, name);
+	int len = snprintf(text, sizeof text, "%d|%s|%s|%lld|%s|%s|%s", b->bank, b->account, iso,
+	                   (long long)cents, t->fitid, memo, name);
 	if (len < 0 || (size_t)len >= sizeof text)
 		len = (int)strlen(text);
 	if (sha256_hex(text, (size_t)len, hex) != 0)
@@ -686,8 +694,9 @@ static int weak_identity(struct ofx_builder *b, const struct txn *t, cdate date,
 
 static int finish_txn(struct ofx_builder *b, long end_line)
 {
-	static const char *const debit_types[] = {"DEBIT", "D", "PAYMENT", "CHECK", "ATM", "POS", "FEE",
-						  "SRVCHG", "CASH", "DIRECTDEBIT", "REPEATPMT", NULL};
+	static const char *const debit_types[] = {"DEBIT", "D",           "PAYMENT",   "CHECK",
+	                                          "ATM",   "POS",         "FEE",       "SRVCHG",
+	                                          "CASH",  "DIRECTDEBIT", "REPEATPMT", NULL};
 	static const char *const credit_types[] = {"CREDIT", "C", "DEP", "DIRECTDEP", "INT", "DIV", NULL};
 	static const char *const all_types[] = {"XFER", "OTHER", "HOLD", NULL};
 	struct txn *t = &b->t;
@@ -697,49 +706,52 @@ static int finish_txn(struct ofx_builder *b, long end_line)
 
 	if (!b->have_account)
 		return diag_set(b->err, DIAG_ERROR, b->file, t->line, 0, NULL,
-				"<STMTTRN> outside a bank statement, or before its account (<BANKACCTFROM>)");
+		                "<STMTTRN> outside a bank statement, or before its account (<BANKACCTFROM>)");
 	/* Balance lines listed as transactions: not movements, whatever
 	 * their amount (Caixa writes a blank one). */
 	if (ofx_memo_is_balance(t->has_memo ? t->memo : t->name)) {
 		int64_t ignored;
 		if (t->has_amt && ofx_parse_amount(t->trnamt, strlen(t->trnamt), &ignored, NULL) != 0)
 			field_warn(b, t->amt_line, t->amt_col, "TRNAMT",
-				   "balance line \"%s\" with no amount (\"%s\"): not a movement, skipped",
-				   t->has_memo ? t->memo : t->name, t->trnamt);
+			           "balance line \"%s\" with no amount (\"%s\"): not a movement, skipped",
+			           t->has_memo ? t->memo : t->name, t->trnamt);
 		return 0;
 	}
 	if (!t->has_amt)
 		return diag_set(b->err, DIAG_ERROR, b->file, t->line, 0, NULL, "<STMTTRN> without <TRNAMT>");
 	if (!t->has_date)
-		return diag_set(b->err, DIAG_ERROR, b->file, t->line, 0, NULL, "<STMTTRN> without <DTPOSTED>");
+		return diag_set(b->err, DIAG_ERROR, b->file, t->line, 0, NULL,
+		                "<STMTTRN> without <DTPOSTED>");
 	int64_t cents;
 	const char *why;
 	if (ofx_parse_amount(t->trnamt, strlen(t->trnamt), &cents, &why) != 0) {
 		if (strcmp(why, "not a number") == 0 || strcmp(why, "empty amount") == 0)
 			return field_error(b, t->amt_line, t->amt_col, "TRNAMT",
-					   "expected an amount like -12.34, found \"%s\"", t->trnamt);
+			                   "expected an amount like -12.34, found \"%s\"", t->trnamt);
 		return field_error(b, t->amt_line, t->amt_col, "TRNAMT",
-				   "expected an amount like -12.34, found \"%s\" (%s)", t->trnamt, why);
+		                   "expected an amount like -12.34, found \"%s\" (%s)", t->trnamt, why);
 	}
 	cdate date;
 	int drc = ofx_parse_datetime(t->dtposted, strlen(t->dtposted), &date, &why);
 	if (drc < 0)
-		return field_error(b, t->date_line, t->date_col, "DTPOSTED", "%s, found \"%s\"", why, t->dtposted);
+		return field_error(b, t->date_line, t->date_col, "DTPOSTED", "%s, found \"%s\"", why,
+		                   t->dtposted);
 	if (drc > 0)
-		field_warn(b, t->date_line, t->date_col, "DTPOSTED", "%s in \"%s\": the date is read, the rest ignored",
-			   why, t->dtposted);
+		field_warn(b, t->date_line, t->date_col, "DTPOSTED",
+		           "%s in \"%s\": the date is read, the rest ignored", why, t->dtposted);
 	if (!t->has_fitid)
 		ofx_builder_warn(b, t->line, 0, "<STMTTRN> without <FITID>");
 	if (t->cursym[0] && strcmp(t->cursym, "BRL") != 0)
 		return diag_set(b->err, DIAG_ERROR, b->file, t->line, 0, NULL,
-				"transaction in %s: concilia reads amounts in reais (BRL) only", t->cursym);
+		                "transaction in %s: concilia reads amounts in reais (BRL) only", t->cursym);
 
-	int is_debit_type = in_list(t->trntype, debit_types), is_credit_type = in_list(t->trntype, credit_types);
+	int is_debit_type = in_list(t->trntype, debit_types),
+	    is_credit_type = in_list(t->trntype, credit_types);
 	if (!t->has_type)
 		ofx_builder_warn(b, t->line, 0, "<STMTTRN> without <TRNTYPE>: the sign of TRNAMT decides");
 	else if (!is_debit_type && !is_credit_type && !in_list(t->trntype, all_types))
 		field_warn(b, t->type_line, t->type_col, "TRNTYPE",
-			   "'%s' is not an OFX transaction type: the sign of TRNAMT decides", t->trntype);
+		           "'%s' is not an OFX transaction type: the sign of TRNAMT decides", t->trntype);
 	if (cents == 0)
 		return 0;
 
@@ -748,9 +760,10 @@ static int finish_txn(struct ofx_builder *b, long end_line)
 	enum event_kind kind;
 	if (cents > 0) {
 		if (is_debit_type) {
-			field_warn(b, t->amt_line, t->amt_col, "TRNAMT",
-				   "TRNTYPE %s with a positive amount: type and sign disagree, not read as a credit",
-				   t->trntype);
+			field_warn(
+			    b, t->amt_line, t->amt_col, "TRNAMT",
+			    "TRNTYPE %s with a positive amount: type and sign disagree, not read as a credit",
+			    t->trntype);
 			return 0;
 		}
 		if (strcmp(t->trntype, "INT") == 0 || strcmp(t->trntype, "DIV") == 0)
@@ -759,7 +772,7 @@ static int finish_txn(struct ofx_builder *b, long end_line)
 	} else {
 		if (is_credit_type)
 			field_warn(b, t->amt_line, t->amt_col, "TRNAMT",
-				   "TRNTYPE %s with a negative amount: read as a debit", t->trntype);
+			           "TRNTYPE %s with a negative amount: read as a debit", t->trntype);
 		if (!m.is_reversal)
 			return 0;
 		kind = EVENT_REVERSAL;
@@ -798,7 +811,8 @@ static int finish_txn(struct ofx_builder *b, long end_line)
 	} else if (kind == EVENT_REVERSAL && m.end_to_end_id[0] && m.refund_id[0]) {
 		snprintf(ev.identity, sizeof ev.identity, "pixdev|%s|%s", m.end_to_end_id, m.refund_id);
 	} else {
-		if (weak_identity(b, t, date, kind == EVENT_REVERSAL ? -cents : cents, ev.identity, sizeof ev.identity))
+		if (weak_identity(b, t, date, kind == EVENT_REVERSAL ? -cents : cents, ev.identity,
+		                  sizeof ev.identity))
 			return -1;
 		ev.weak_identity = 1;
 	}
@@ -806,7 +820,8 @@ static int finish_txn(struct ofx_builder *b, long end_line)
 		return 0;
 	if (b->on_event(b->ctx, &ev, b->err) != 0) {
 		if (b->err->msg[0] == '\0')
-			diag_set(b->err, DIAG_ERROR, b->file, t->line, 0, NULL, "stopped while recording the transaction");
+			diag_set(b->err, DIAG_ERROR, b->file, t->line, 0, NULL,
+			         "stopped while recording the transaction");
 		return -1;
 	}
 	return 0;
@@ -836,13 +851,13 @@ static int txn_field(struct ofx_builder *b, const struct ofx_elem *e)
 			continue;
 		if (*fields[i].seen)
 			return field_error(b, e->vline, e->vcol, fields[i].name,
-					   "given twice in the transaction that starts at line %ld", t->line);
+			                   "given twice in the transaction that starts at line %ld", t->line);
 		int cut;
 		if (value_utf8(b, e, fields[i].dst, fields[i].n, &cut))
 			return -1;
 		if (cut && i < 4)
-			return field_error(b, e->vline, e->vcol, fields[i].name, "value longer than %zu bytes",
-					   fields[i].n - 1);
+			return field_error(b, e->vline, e->vcol, fields[i].name,
+			                   "value longer than %zu bytes", fields[i].n - 1);
 		*fields[i].seen = 1;
 		if (fields[i].line) {
 			*fields[i].line = e->vline;
@@ -884,13 +899,15 @@ static int leaf(struct ofx_builder *b, const struct ofx_elem *e)
 			return copy_value(b, e, b->dtserver, sizeof b->dtserver);
 		return 0;
 	case E_FI:
-		if (ofx_name_is(e->name, e->name_len, "ORG") && copy_value(b, e, b->org, sizeof b->org) == 0) {
+		if (ofx_name_is(e->name, e->name_len, "ORG") &&
+		    copy_value(b, e, b->org, sizeof b->org) == 0) {
 			for (char *c = b->org; *c; c++)
 				if (*c >= 'a' && *c <= 'z')
 					*c = (char)(*c - 'a' + 'A');
 			return 0;
 		}
-		if (ofx_name_is(e->name, e->name_len, "FID") && copy_value(b, e, b->fid, sizeof b->fid) == 0) {
+		if (ofx_name_is(e->name, e->name_len, "FID") &&
+		    copy_value(b, e, b->fid, sizeof b->fid) == 0) {
 			for (char *c = b->fid; *c; c++)
 				if (*c >= 'a' && *c <= 'z')
 					*c = (char)(*c - 'a' + 'A');
@@ -903,8 +920,9 @@ static int leaf(struct ofx_builder *b, const struct ofx_elem *e)
 			if (copy_value(b, e, cur, sizeof cur))
 				return -1;
 			if (strcmp(cur, "BRL") != 0)
-				return field_error(b, e->vline, e->vcol, "CURDEF",
-						   "statement in %s: concilia reads statements in reais (BRL) only", cur);
+				return field_error(
+				    b, e->vline, e->vcol, "CURDEF",
+				    "statement in %s: concilia reads statements in reais (BRL) only", cur);
 		}
 		return 0;
 	case E_STATUS:
@@ -930,8 +948,8 @@ int ofx_builder_elem(struct ofx_builder *b, const struct ofx_elem *e)
 		return leaf(b, e);
 	if (e->kind == OFX_CLOSE) {
 		if (b->depth == 0)
-			return diag_set(b->err, DIAG_ERROR, b->file, e->line, 0, NULL, "</%.*s> closes nothing",
-					(int)e->name_len, e->name);
+			return diag_set(b->err, DIAG_ERROR, b->file, e->line, 0, NULL,
+			                "</%.*s> closes nothing", (int)e->name_len, e->name);
 		enum elem_id id = b->stack[--b->depth];
 		if (id == E_STMTTRN)
 			return finish_txn(b, e->line);
@@ -943,18 +961,21 @@ int ofx_builder_elem(struct ofx_builder *b, const struct ofx_elem *e)
 	}
 	if (b->depth >= OFX_MAX_DEPTH)
 		return diag_set(b->err, DIAG_ERROR, b->file, e->line, 0, NULL,
-				"<%.*s> is nested too deep (OFX files have fewer than %d levels)", (int)e->name_len,
-				e->name, OFX_MAX_DEPTH);
+		                "<%.*s> is nested too deep (OFX files have fewer than %d levels)",
+		                (int)e->name_len, e->name, OFX_MAX_DEPTH);
 	enum elem_id id = elem_id_of(e->name, e->name_len);
 	if (ofx_name_is(e->name, e->name_len, "CCSTMTRS"))
-		return diag_set(b->err, DIAG_ERROR, b->file, e->line, 0, NULL,
-				"a credit-card statement (<CCSTMTRS>): concilia reads bank account statements");
+		return diag_set(
+		    b->err, DIAG_ERROR, b->file, e->line, 0, NULL,
+		    "a credit-card statement (<CCSTMTRS>): concilia reads bank account statements");
 	if (ofx_name_is(e->name, e->name_len, "INVSTMTRS"))
-		return diag_set(b->err, DIAG_ERROR, b->file, e->line, 0, NULL,
-				"an investment statement (<INVSTMTRS>): concilia reads bank account statements");
+		return diag_set(
+		    b->err, DIAG_ERROR, b->file, e->line, 0, NULL,
+		    "an investment statement (<INVSTMTRS>): concilia reads bank account statements");
 	if (id == E_STMTTRN) {
 		if (b->in_txn)
-			return diag_set(b->err, DIAG_ERROR, b->file, e->line, 0, NULL, "<STMTTRN> inside another");
+			return diag_set(b->err, DIAG_ERROR, b->file, e->line, 0, NULL,
+			                "<STMTTRN> inside another");
 		memset(&b->t, 0, sizeof b->t);
 		b->t.line = e->line;
 		b->in_txn = 1;
@@ -1013,7 +1034,8 @@ static int read_header(struct ofx_builder *b, const unsigned char *buf, size_t l
 				char shown[60];
 				text_cp1252_to_utf8(buf + a, z - a < 40 ? z - a : 40, shown, sizeof shown);
 				return diag_set(b->err, DIAG_ERROR, b->file, line, (int)(a - start + 1), NULL,
-						"expected an OFX header line like VERSION:102, found \"%s\"", shown);
+				                "expected an OFX header line like VERSION:102, found \"%s\"",
+				                shown);
 			}
 			const char *k = (const char *)buf + a, *v = (const char *)colon + 1;
 			size_t kl = (size_t)(colon - (buf + a)), vl = (size_t)((const char *)buf + z - v);
@@ -1023,16 +1045,19 @@ static int read_header(struct ofx_builder *b, const unsigned char *buf, size_t l
 			}
 			if (keys == 0 && !ofx_name_is(k, kl, "OFXHEADER"))
 				return diag_set(b->err, DIAG_ERROR, b->file, line, 1, NULL,
-						"an OFX 1.x file starts with OFXHEADER:100");
+				                "an OFX 1.x file starts with OFXHEADER:100");
 			keys++;
 			if (ofx_name_is(k, kl, "OFXHEADER")) {
 				saw_ofxheader = 1;
 				if (!header_value_is(v, vl, "100"))
-					ofx_builder_warn(b, line, 0, "OFXHEADER:%.*s (expected 100)", (int)vl, v);
+					ofx_builder_warn(b, line, 0, "OFXHEADER:%.*s (expected 100)", (int)vl,
+					                 v);
 			} else if (ofx_name_is(k, kl, "DATA")) {
 				if (!header_value_is(v, vl, "OFXSGML"))
-					return diag_set(b->err, DIAG_ERROR, b->file, line, (int)(v - (const char *)buf - start + 1),
-							"DATA", "expected OFXSGML, found \"%.*s\"", (int)(vl < 40 ? vl : 40), v);
+					return diag_set(b->err, DIAG_ERROR, b->file, line,
+					                (int)(v - (const char *)buf - start + 1), "DATA",
+					                "expected OFXSGML, found \"%.*s\"",
+					                (int)(vl < 40 ? vl : 40), v);
 			} else if (ofx_name_is(k, kl, "VERSION")) {
 				int version = 0;
 				for (size_t c = 0; c < vl && c < 4 && digit((unsigned char)v[c]); c++)
@@ -1047,8 +1072,9 @@ static int read_header(struct ofx_builder *b, const unsigned char *buf, size_t l
 			} else if (ofx_name_is(k, kl, "COMPRESSION")) {
 				if (!header_value_is(v, vl, "NONE") && vl)
 					return diag_set(b->err, DIAG_ERROR, b->file, line, 0, NULL,
-							"compressed OFX (COMPRESSION:%.*s) is not read: export it uncompressed",
-							(int)(vl < 20 ? vl : 20), v);
+					                "compressed OFX (COMPRESSION:%.*s) is not read: "
+					                "export it uncompressed",
+					                (int)(vl < 20 ? vl : 20), v);
 			}
 		}
 		i = end + 1;
@@ -1056,7 +1082,7 @@ static int read_header(struct ofx_builder *b, const unsigned char *buf, size_t l
 	}
 	if (!h->body)
 		return diag_set(b->err, DIAG_ERROR, b->file, line > 1 ? line - 1 : 1, 0, NULL,
-				"OFX header without a body: no <OFX> element");
+		                "OFX header without a body: no <OFX> element");
 	if (!saw_ofxheader) {
 		ofx_builder_warn(b, 1, 0, "no OFX header (OFXHEADER:100 ...): read as OFX 1.x SGML");
 		b->info->layout_name = "OFX 1.x SGML";
@@ -1074,7 +1100,7 @@ static int starts_xml(const unsigned char *buf, size_t len)
 }
 
 int ofx_parse(const char *filename, const unsigned char *buf, size_t len, struct cnab_file_info *info,
-	      cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err)
+              cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err)
 {
 	/* heap: the builder holds a value buffer of 12 KiB */
 	struct ofx_builder *b = calloc(1, sizeof *b);
@@ -1110,18 +1136,20 @@ int ofx_parse(const char *filename, const unsigned char *buf, size_t len, struct
 			b->utf8 = valid;
 			if (h.declared_utf8 && !valid)
 				ofx_builder_warn(b, 1, 0,
-						 "the header says UTF-8 but the text is not valid UTF-8: read as Windows-1252");
+				                 "the header says UTF-8 but the text is not valid UTF-8: "
+				                 "read as Windows-1252");
 			rc = ofx_sgml_read(h.body, buf + len, h.line, h.col, b);
 		}
 	}
 	if (rc == 0 && b->statements == 0) {
 		if (b->status_code)
-			rc = diag_set(err, DIAG_ERROR, filename, 0, 0, NULL,
-				      "no bank statement: the bank's response is an error (STATUS CODE %ld%s%s)",
-				      b->status_code, b->status_msg[0] ? ": " : "", b->status_msg);
+			rc = diag_set(
+			    err, DIAG_ERROR, filename, 0, 0, NULL,
+			    "no bank statement: the bank's response is an error (STATUS CODE %ld%s%s)",
+			    b->status_code, b->status_msg[0] ? ": " : "", b->status_msg);
 		else
 			rc = diag_set(err, DIAG_ERROR, filename, 0, 0, NULL,
-				      "no bank statement (<STMTRS>) in the file");
+			              "no bank statement (<STMTRS>) in the file");
 	}
 	if (rc == 0) {
 		cdate d;

@@ -25,7 +25,7 @@ int ofx_sniff(const unsigned char *buf, size_t len);
  * generated = DTSERVER (else DTEND), layout_name = "OFX 1.02 SGML",
  * "OFX 2.1.1 XML" ..., titles = records = transactions read. */
 int ofx_parse(const char *filename, const unsigned char *buf, size_t len, struct cnab_file_info *info,
-	      cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err);
+              cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err);
 
 /* TRNAMT as banks write it: "-12.34", "12,34", "            -11,76",
  * "R$ 0,11", "-R$ 1.234,56", "+5". A lone separator is the decimal one

@@ -25,7 +25,7 @@ struct ofx_elem {
 	 * charset, entities not yet decoded; XML: UTF-8, decoded. */
 	const char *value;
 	size_t value_len;
-	long line; /* of the tag */
+	long line;  /* of the tag */
 	long vline; /* of the value's first character */
 	int vcol;   /* its column (bytes, 1-based); 0 = unknown */
 };
@@ -45,7 +45,8 @@ void ofx_builder_set_version(struct ofx_builder *b, int version, long line);
 
 /* OFX 1.x body: SGML from p (the first '<' after the header, on line
  * `line`) to end. Returns 0 or -1. */
-int ofx_sgml_read(const unsigned char *p, const unsigned char *end, long line, int col, struct ofx_builder *b);
+int ofx_sgml_read(const unsigned char *p, const unsigned char *end, long line, int col,
+                  struct ofx_builder *b);
 
 /* OFX 2.x: the whole file as XML, read by libxml2 without network, DTD or
  * entity expansion. Returns 0 or -1. */

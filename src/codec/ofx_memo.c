@@ -129,8 +129,8 @@ static int pix_id_shape(const char *s, char lead)
 			return 0;
 	int year = two(s + 9) * 100 + two(s + 11), month = two(s + 13), day = two(s + 15);
 	int hour = two(s + 17), minute = two(s + 19);
-	return year >= 2020 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 &&
-	       minute <= 59;
+	return year >= 2020 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31 &&
+	       hour <= 23 && minute <= 59;
 }
 
 static void find_pix_ids(const char *s, struct ofx_memo *out)
@@ -218,7 +218,9 @@ static size_t full_doc_at(const char *s, size_t len, size_t i, char *doc)
 		for (; c < n; c++) {
 			unsigned char ch = (unsigned char)s[i + c];
 			char want = shapes[k][c];
-			if (want == 'd' ? !is_digit(ch) : want == 'x' ? !(is_digit(ch) || (ch >= 'A' && ch <= 'Z')) : ch != want)
+			if (want == 'd'   ? !is_digit(ch)
+			    : want == 'x' ? !(is_digit(ch) || (ch >= 'A' && ch <= 'Z'))
+			                  : ch != want)
 				break;
 		}
 		if (c != n || (i + n < len && is_alnum((unsigned char)s[i + n])))
@@ -257,7 +259,8 @@ static void digit_run_document(const char *s, size_t n, struct ofx_memo *out)
 		return;
 	if ((n == 11 || n == 14) && taxid_normalize(s, n, doc, NULL) != TAXID_NONE) {
 		memcpy(out->payer_document, doc, sizeof doc);
-	} else if (n == 14 && memcmp(s, "000", 3) == 0 && taxid_normalize(s + 3, 11, doc, NULL) == TAXID_CPF) {
+	} else if (n == 14 && memcmp(s, "000", 3) == 0 &&
+	           taxid_normalize(s + 3, 11, doc, NULL) == TAXID_CPF) {
 		memcpy(out->payer_document, doc, sizeof doc);
 	}
 }
@@ -267,10 +270,11 @@ static void digit_run_document(const char *s, size_t n, struct ofx_memo *out)
 /* Words that describe the movement, never a payer. */
 static int keyword_word(const char *w, size_t n)
 {
-	static const char *const exact[] = {"PIX", "QR", "CODE", "DINAMICO", "ESTATICO", "PELO", "VIA", "OPEN",
-					    "BANKING", "DE", "DO", "DA", "IF", "CREDITO", "DEBITO", "TED", "DOC",
-					    "CP", "REM", "REMETENTE", NULL};
-	static const char *const prefix[] = {"RECEB", "ENVIAD", "TRANSF", "DEVOL", "ESTORN", "REEMBOLS", NULL};
+	static const char *const exact[] = {
+	    "PIX", "QR", "CODE",    "DINAMICO", "ESTATICO", "PELO", "VIA", "OPEN", "BANKING",   "DE", "DO",
+	    "DA",  "IF", "CREDITO", "DEBITO",   "TED",      "DOC",  "CP",  "REM",  "REMETENTE", NULL};
+	static const char *const prefix[] = {"RECEB",  "ENVIAD",   "TRANSF", "DEVOL",
+	                                     "ESTORN", "REEMBOLS", NULL};
 	char f[24];
 	size_t fl = 0;
 	for (size_t i = 0; i < n && fl < sizeof f - 1;) {
@@ -317,10 +321,11 @@ static int keywords_only(const char *s, size_t a, size_t b, int *has_pix)
 /* "dd/mm" (a real day and month) at s+i, not inside a longer number. */
 static int day_month_at(const char *s, size_t len, size_t i)
 {
-	if (i + 5 > len || !is_digit((unsigned char)s[i]) || !is_digit((unsigned char)s[i + 1]) || s[i + 2] != '/' ||
-	    !is_digit((unsigned char)s[i + 3]) || !is_digit((unsigned char)s[i + 4]))
+	if (i + 5 > len || !is_digit((unsigned char)s[i]) || !is_digit((unsigned char)s[i + 1]) ||
+	    s[i + 2] != '/' || !is_digit((unsigned char)s[i + 3]) || !is_digit((unsigned char)s[i + 4]))
 		return 0;
-	if ((i > 0 && is_digit((unsigned char)s[i - 1])) || (i + 5 < len && (is_digit((unsigned char)s[i + 5]) || s[i + 5] == '/')))
+	if ((i > 0 && is_digit((unsigned char)s[i - 1])) ||
+	    (i + 5 < len && (is_digit((unsigned char)s[i + 5]) || s[i + 5] == '/')))
 		return 0;
 	int d = two(s + i), m = two(s + i + 3);
 	return d >= 1 && d <= 31 && m >= 1 && m <= 12;
@@ -387,8 +392,9 @@ static void name_from_range(const char *s, size_t a, size_t b, struct ofx_memo *
 		if (!day_month_at(s, b, i))
 			continue;
 		size_t after = i + 5;
-		if (after + 6 <= b && is_blank((unsigned char)s[after]) && is_digit((unsigned char)s[after + 1]) &&
-		    is_digit((unsigned char)s[after + 2]) && s[after + 3] == ':' && is_digit((unsigned char)s[after + 4]) &&
+		if (after + 6 <= b && is_blank((unsigned char)s[after]) &&
+		    is_digit((unsigned char)s[after + 1]) && is_digit((unsigned char)s[after + 2]) &&
+		    s[after + 3] == ':' && is_digit((unsigned char)s[after + 4]) &&
 		    is_digit((unsigned char)s[after + 5]))
 			after += 6;
 		size_t ta = after, tb = b;
@@ -503,8 +509,8 @@ void ofx_memo_read(const char *memo, const char *name, struct ofx_memo *out)
 		name = "";
 	out->is_pix = contains_kw(memo, "PIX") || contains_kw(name, "PIX");
 	out->is_reversal = contains_kw(memo, "DEVOL") || contains_kw(memo, "ESTORN") ||
-			   contains_kw(memo, "REEMBOLS") || contains_kw(name, "DEVOL") || contains_kw(name, "ESTORN") ||
-			   contains_kw(name, "REEMBOLS");
+	                   contains_kw(memo, "REEMBOLS") || contains_kw(name, "DEVOL") ||
+	                   contains_kw(name, "ESTORN") || contains_kw(name, "REEMBOLS");
 	find_pix_ids(memo, out);
 	find_pix_ids(name, out);
 

@@ -9,14 +9,14 @@
 #include <stddef.h>
 
 struct ofx_memo {
-	char payer_name[81];     /* UTF-8, blanks collapsed; "" when not found */
-	char payer_document[15]; /* CPF/CNPJ (check digits verified) or a masked CPF
-	                          * "***123456**"; "" when not found */
+	char payer_name[81];        /* UTF-8, blanks collapsed; "" when not found */
+	char payer_document[15];    /* CPF/CNPJ (check digits verified) or a masked CPF
+	                             * "***123456**"; "" when not found */
 	int payer_document_partial; /* payer_document is masked */
-	char end_to_end_id[33];  /* a Pix endToEndId written in the text, or "" */
-	char refund_id[33];      /* a Pix devolução id (rtrId, "D..."), or "" */
-	int is_pix;              /* the text names Pix */
-	int is_reversal;         /* devolução / estorno / reembolso of a Pix */
+	char end_to_end_id[33];     /* a Pix endToEndId written in the text, or "" */
+	char refund_id[33];         /* a Pix devolução id (rtrId, "D..."), or "" */
+	int is_pix;                 /* the text names Pix */
+	int is_reversal;            /* devolução / estorno / reembolso of a Pix */
 };
 
 /* Reads memo (MEMO) and name (NAME; either may be NULL or empty), both

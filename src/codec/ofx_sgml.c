@@ -22,18 +22,44 @@
 
 #define NAME_MAX_LEN 40
 
-static const char *const aggregates[] = {
-    "OFX", "SIGNONMSGSRSV1", "SONRS", "STATUS", "FI", "BANKMSGSRSV1", "STMTTRNRS", "STMTRS", "BANKACCTFROM",
-    "BANKACCTTO", "CCACCTFROM", "CCACCTTO", "BANKTRANLIST", "STMTTRN", "PAYEE", "CURRENCY", "ORIGCURRENCY",
-    "LEDGERBAL", "AVAILBAL", "BALLIST", "BAL", "CREDITCARDMSGSRSV1", "CCSTMTTRNRS", "CCSTMTRS",
-    "INVSTMTMSGSRSV1", "INVSTMTTRNRS", "INVSTMTRS", "SIGNUPMSGSRSV1", NULL};
+static const char *const aggregates[] = {"OFX",
+                                         "SIGNONMSGSRSV1",
+                                         "SONRS",
+                                         "STATUS",
+                                         "FI",
+                                         "BANKMSGSRSV1",
+                                         "STMTTRNRS",
+                                         "STMTRS",
+                                         "BANKACCTFROM",
+                                         "BANKACCTTO",
+                                         "CCACCTFROM",
+                                         "CCACCTTO",
+                                         "BANKTRANLIST",
+                                         "STMTTRN",
+                                         "PAYEE",
+                                         "CURRENCY",
+                                         "ORIGCURRENCY",
+                                         "LEDGERBAL",
+                                         "AVAILBAL",
+                                         "BALLIST",
+                                         "BAL",
+                                         "CREDITCARDMSGSRSV1",
+                                         "CCSTMTTRNRS",
+                                         "CCSTMTRS",
+                                         "INVSTMTMSGSRSV1",
+                                         "INVSTMTTRNRS",
+                                         "INVSTMTRS",
+                                         "SIGNUPMSGSRSV1",
+                                         NULL};
 
 static const char *const values[] = {
-    "TRNTYPE", "DTPOSTED", "DTUSER", "DTAVAIL", "TRNAMT", "FITID", "CORRECTFITID", "CORRECTACTION", "SRVRTID",
-    "CHECKNUM", "REFNUM", "SIC", "PAYEEID", "NAME", "EXTDNAME", "MEMO", "CURDEF", "BANKID", "BRANCHID",
-    "ACCTID", "ACCTTYPE", "ACCTKEY", "DTSTART", "DTEND", "BALAMT", "DTASOF", "CODE", "SEVERITY", "MESSAGE",
-    "DTSERVER", "USERKEY", "LANGUAGE", "DTPROFUP", "DTACCTUP", "ORG", "FID", "SESSCOOKIE", "TRNUID",
-    "CLTCOOKIE", "MKTGINFO", "CURRATE", "CURSYM", "INTU.BID", "INTU.USERID", NULL};
+    "TRNTYPE",       "DTPOSTED",    "DTUSER",   "DTAVAIL",   "TRNAMT",   "FITID",    "CORRECTFITID",
+    "CORRECTACTION", "SRVRTID",     "CHECKNUM", "REFNUM",    "SIC",      "PAYEEID",  "NAME",
+    "EXTDNAME",      "MEMO",        "CURDEF",   "BANKID",    "BRANCHID", "ACCTID",   "ACCTTYPE",
+    "ACCTKEY",       "DTSTART",     "DTEND",    "BALAMT",    "DTASOF",   "CODE",     "SEVERITY",
+    "MESSAGE",       "DTSERVER",    "USERKEY",  "LANGUAGE",  "DTPROFUP", "DTACCTUP", "ORG",
+    "FID",           "SESSCOOKIE",  "TRNUID",   "CLTCOOKIE", "MKTGINFO", "CURRATE",  "CURSYM",
+    "INTU.BID",      "INTU.USERID", NULL};
 
 int ofx_name_is(const char *name, size_t len, const char *word)
 {
@@ -112,7 +138,8 @@ static void advance(struct scan *s, const unsigned char *to)
 }
 
 /* An error quoting a piece of the input: BEFORE "piece" AFTER. */
-static int fail(struct scan *s, long line, int col, const char *before, const char *a, size_t alen, const char *after)
+static int fail(struct scan *s, long line, int col, const char *before, const char *a, size_t alen,
+                const char *after)
 {
 	char shown[80];
 	size_t n = alen < sizeof shown - 1 ? alen : sizeof shown - 1;
@@ -121,8 +148,8 @@ static int fail(struct scan *s, long line, int col, const char *before, const ch
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)shown[i] < 0x20)
 			shown[i] = ' ';
-	return diag_set(ofx_builder_err(s->b), DIAG_ERROR, ofx_builder_file(s->b), line, col, NULL, "%s%s%s", before,
-			shown, after);
+	return diag_set(ofx_builder_err(s->b), DIAG_ERROR, ofx_builder_file(s->b), line, col, NULL, "%s%s%s",
+	                before, shown, after);
 }
 
 /* Reads the tag at s->p (which is '<') and the text after it. Returns 1
@@ -145,21 +172,23 @@ static int next_raw(struct scan *s, struct raw *r)
 		q++;
 	}
 	const unsigned char *name = q;
-	while (q < s->end && (((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z') || (*q >= '0' && *q <= '9') || *q == '.' ||
-			      *q == '_' || *q == '-'))
+	while (q < s->end && (((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z') || (*q >= '0' && *q <= '9') ||
+	                      *q == '.' || *q == '_' || *q == '-'))
 		q++;
 	if (q == name) {
 		if (q < s->end && (*q == '!' || *q == '?'))
 			return fail(s, r->line, r->col, "'<", (const char *)q, 1,
-				    "': declarations, comments and processing instructions have no place in OFX 1.x SGML");
-		return fail(s, r->line, r->col, "expected an element name after '<', found \"", (const char *)q,
-			    (size_t)(s->end - q) < 10 ? (size_t)(s->end - q) : 10, "\"");
+			            "': declarations, comments and processing instructions have no place in "
+			            "OFX 1.x SGML");
+		return fail(s, r->line, r->col, "expected an element name after '<', found \"",
+		            (const char *)q, (size_t)(s->end - q) < 10 ? (size_t)(s->end - q) : 10, "\"");
 	}
 	if ((size_t)(q - name) > NAME_MAX_LEN)
-		return fail(s, r->line, r->col, "element name \"", (const char *)name, 20, "...\" is too long");
+		return fail(s, r->line, r->col, "element name \"", (const char *)name, 20,
+		            "...\" is too long");
 	if (q >= s->end || *q != '>')
-		return fail(s, r->line, col_of(s, q < s->end ? q : s->end - 1), "expected '>' to end the tag <",
-			    (const char *)name, (size_t)(q - name), "");
+		return fail(s, r->line, col_of(s, q < s->end ? q : s->end - 1),
+		            "expected '>' to end the tag <", (const char *)name, (size_t)(q - name), "");
 	r->name = (const char *)name;
 	r->name_len = (size_t)(q - name);
 	q++;
@@ -183,19 +212,20 @@ static int next_raw(struct scan *s, struct raw *r)
 static int emit(struct scan *s, enum ofx_elem_kind kind, const struct raw *r)
 {
 	struct ofx_elem e = {.kind = kind,
-			     .name = r->name,
-			     .name_len = r->name_len,
-			     .value = r->text,
-			     .value_len = kind == OFX_LEAF ? r->text_len : 0,
-			     .line = r->line,
-			     .vline = r->tline,
-			     .vcol = r->tcol};
+	                     .name = r->name,
+	                     .name_len = r->name_len,
+	                     .value = r->text,
+	                     .value_len = kind == OFX_LEAF ? r->text_len : 0,
+	                     .line = r->line,
+	                     .vline = r->tline,
+	                     .vcol = r->tcol};
 	return ofx_builder_elem(s->b, &e);
 }
 
 static int close_top(struct scan *s, long line)
 {
-	struct raw r = {.name = s->stack[s->depth - 1].name, .name_len = s->stack[s->depth - 1].len, .line = line};
+	struct raw r = {
+	    .name = s->stack[s->depth - 1].name, .name_len = s->stack[s->depth - 1].len, .line = line};
 	s->depth--;
 	if (s->depth == 0)
 		s->root_closed = 1;
@@ -210,8 +240,8 @@ static int close_down_to(struct scan *s, int k, const struct raw *by, const char
 		int t = s->depth - 1;
 		if (t > k || warn_k)
 			ofx_builder_warn(s->b, by->line, by->col,
-					 "<%.*s> opened at line %ld has no closing tag: closed by %s", (int)s->stack[t].len,
-					 s->stack[t].name, s->stack[t].line, by_what);
+			                 "<%.*s> opened at line %ld has no closing tag: closed by %s",
+			                 (int)s->stack[t].len, s->stack[t].name, s->stack[t].line, by_what);
 		if (close_top(s, by->line))
 			return -1;
 	}
@@ -231,9 +261,11 @@ static int same_text(const char *a, size_t alen, const char *b, size_t blen)
 static int open_aggregate(struct scan *s, const struct raw *r)
 {
 	if (s->root_closed)
-		return fail(s, r->line, r->col, "element <", r->name, r->name_len, "> after the end of the OFX document");
+		return fail(s, r->line, r->col, "element <", r->name, r->name_len,
+		            "> after the end of the OFX document");
 	if (s->depth == 0 && !ofx_name_is(r->name, r->name_len, "OFX"))
-		return fail(s, r->line, r->col, "expected <OFX> as the first element, found <", r->name, r->name_len, ">");
+		return fail(s, r->line, r->col, "expected <OFX> as the first element, found <", r->name,
+		            r->name_len, ">");
 	/* A transaction cannot hold another: the previous one lacks its end tag. */
 	if (ofx_name_is(r->name, r->name_len, "STMTTRN")) {
 		for (int k = s->depth - 1; k >= 0; k--) {
@@ -248,7 +280,7 @@ static int open_aggregate(struct scan *s, const struct raw *r)
 	}
 	if (s->depth >= OFX_MAX_DEPTH)
 		return fail(s, r->line, r->col, "<", r->name, r->name_len,
-			    "> is nested too deep (OFX files have fewer than 32 levels)");
+		            "> is nested too deep (OFX files have fewer than 32 levels)");
 	s->stack[s->depth].name = r->name;
 	s->stack[s->depth].len = r->name_len;
 	s->stack[s->depth].line = r->line;
@@ -263,11 +295,13 @@ static int end_tag(struct scan *s, const struct raw *r)
 	for (int k = s->depth - 1; k >= 0; k--) {
 		if (same_text(s->stack[k].name, s->stack[k].len, r->name, r->name_len)) {
 			char what[64];
-			snprintf(what, sizeof what, "</%.*s> at line %ld", (int)r->name_len, r->name, r->line);
+			snprintf(what, sizeof what, "</%.*s> at line %ld", (int)r->name_len, r->name,
+			         r->line);
 			return close_down_to(s, k, r, what, 0);
 		}
 	}
-	return fail(s, r->line, r->col, "closing tag </", r->name, r->name_len, "> has no open element of that name");
+	return fail(s, r->line, r->col, "closing tag </", r->name, r->name_len,
+	            "> has no open element of that name");
 }
 
 static int same_name(const struct raw *a, const struct raw *b)
@@ -286,7 +320,8 @@ static int eat_end_of(struct scan *s, const struct raw *r)
 		return 0;
 	if (n.is_end && same_name(&n, r)) {
 		if (n.text_len)
-			return fail(s, n.tline, n.tcol, "text \"", n.text, n.text_len, "\" outside any element");
+			return fail(s, n.tline, n.tcol, "text \"", n.text, n.text_len,
+			            "\" outside any element");
 		return 1;
 	}
 	s->peeked = n;
@@ -310,12 +345,14 @@ int ofx_sgml_read(const unsigned char *p, const unsigned char *end, long line, i
 			if (open_aggregate(&s, &r))
 				return -1;
 			if (r.text_len)
-				return fail(&s, r.tline, r.tcol, "text \"", r.text, r.text_len, "\" outside any element");
+				return fail(&s, r.tline, r.tcol, "text \"", r.text, r.text_len,
+				            "\" outside any element");
 			continue;
 		}
 		if (r.text_len) {
 			if (in_list(aggregates, r.name, r.name_len))
-				return fail(&s, r.tline, r.tcol, "aggregate <", r.name, r.name_len, "> cannot hold a value");
+				return fail(&s, r.tline, r.tcol, "aggregate <", r.name, r.name_len,
+				            "> cannot hold a value");
 			if (emit(&s, OFX_LEAF, &r) || eat_end_of(&s, &r) < 0)
 				return -1;
 			continue;
@@ -339,12 +376,13 @@ int ofx_sgml_read(const unsigned char *p, const unsigned char *end, long line, i
 		return -1;
 	long last = s.line - (end > p && end[-1] == '\n'); /* the last line with text */
 	if (s.depth > 0)
-		return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), last, 0, NULL,
-				"the file ends inside <%.*s> opened at line %ld: it is truncated, or that element has no "
-				"closing tag",
-				(int)s.stack[s.depth - 1].len, s.stack[s.depth - 1].name, s.stack[s.depth - 1].line);
+		return diag_set(
+		    ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), last, 0, NULL,
+		    "the file ends inside <%.*s> opened at line %ld: it is truncated, or that element has no "
+		    "closing tag",
+		    (int)s.stack[s.depth - 1].len, s.stack[s.depth - 1].name, s.stack[s.depth - 1].line);
 	if (!s.root_closed)
 		return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), last, 0, NULL,
-				"no <OFX> element: the file has a header and no body");
+		                "no <OFX> element: the file has a header and no body");
 	return 0;
 }

@@ -21,13 +21,13 @@
 
 #include "codec/ofx_internal.h"
 
-#define XML_MAX_BYTES  (1024L * 1024 * 1024)
-#define XML_VALUE_MAX  4096
-#define XML_NAME_MAX   64
+#define XML_MAX_BYTES (1024L * 1024 * 1024)
+#define XML_VALUE_MAX 4096
+#define XML_NAME_MAX  64
 
 struct xml_state {
 	struct ofx_builder *b;
-	int failed;      /* libxml2 reported an error */
+	int failed; /* libxml2 reported an error */
 	long err_line;
 	int err_col;
 	char err_msg[256];
@@ -78,7 +78,7 @@ static int read_prolog(const unsigned char *buf, size_t len, struct ofx_builder 
 			line += buf[i++] == '\n';
 		if (i >= len)
 			return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), line, 0, NULL,
-					"XML without a root element");
+			                "XML without a root element");
 		if (len - i >= 2 && buf[i] == '<' && buf[i + 1] == '?') {
 			const unsigned char *end = NULL;
 			for (size_t k = i + 2; k + 1 < len; k++)
@@ -87,14 +87,16 @@ static int read_prolog(const unsigned char *buf, size_t len, struct ofx_builder 
 					break;
 				}
 			if (!end)
-				return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), line, 0, NULL,
-						"processing instruction without its closing '?>'");
+				return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), line, 0,
+				                NULL, "processing instruction without its closing '?>'");
 			size_t pl = (size_t)(end - (buf + i));
 			if (pl >= 5 && memcmp(buf + i + 2, "OFX", 3) == 0 && is_blank(buf[i + 5])) {
 				saw_ofx_pi = 1;
 				for (size_t k = i; k + 9 < i + pl; k++) {
-					if (memcmp(buf + k, "VERSION=", 8) == 0 && (buf[k + 8] == '"' || buf[k + 8] == '\'')) {
-						for (size_t c = k + 9; c < i + pl && c < k + 13 && buf[c] >= '0' && buf[c] <= '9';
+					if (memcmp(buf + k, "VERSION=", 8) == 0 &&
+					    (buf[k + 8] == '"' || buf[k + 8] == '\'')) {
+						for (size_t c = k + 9; c < i + pl && c < k + 13 &&
+						                       buf[c] >= '0' && buf[c] <= '9';
 						     c++)
 							version = version * 10 + (buf[c] - '0');
 						break;
@@ -114,9 +116,10 @@ static int read_prolog(const unsigned char *buf, size_t len, struct ofx_builder 
 			continue;
 		}
 		if (len - i >= 2 && buf[i] == '<' && buf[i + 1] == '!')
-			return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), line, 0, NULL,
-					"DOCTYPE or other declaration refused: OFX 2 files have none, and a DTD can "
-					"expand entities without bound (billion laughs) or read other files (XXE)");
+			return diag_set(
+			    ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), line, 0, NULL,
+			    "DOCTYPE or other declaration refused: OFX 2 files have none, and a DTD can "
+			    "expand entities without bound (billion laughs) or read other files (XXE)");
 		break;
 	}
 	if (!saw_ofx_pi)
@@ -129,16 +132,16 @@ static int read_prolog(const unsigned char *buf, size_t len, struct ofx_builder 
 }
 
 static int emit(struct xml_state *x, enum ofx_elem_kind kind, const char *name, size_t name_len,
-		const char *value, size_t value_len, long line)
+                const char *value, size_t value_len, long line)
 {
 	struct ofx_elem e = {.kind = kind,
-			     .name = name,
-			     .name_len = name_len,
-			     .value = value,
-			     .value_len = value_len,
-			     .line = line,
-			     .vline = line,
-			     .vcol = 0};
+	                     .name = name,
+	                     .name_len = name_len,
+	                     .value = value,
+	                     .value_len = value_len,
+	                     .line = line,
+	                     .vline = line,
+	                     .vcol = 0};
 	return ofx_builder_elem(x->b, &e);
 }
 
@@ -151,8 +154,8 @@ static int flush_pending_open(struct xml_state *x)
 	x->pending = 0;
 	for (size_t i = 0; i < x->text_len; i++)
 		if (!is_blank((unsigned char)x->text[i]))
-			return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b), x->line, 0, NULL,
-					"<%s> holds both text and elements", x->name);
+			return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b), x->line, 0,
+			                NULL, "<%s> holds both text and elements", x->name);
 	return emit(x, OFX_OPEN, x->name, x->name_len, NULL, 0, x->line);
 }
 
@@ -174,11 +177,12 @@ static int step(struct xml_state *x, xmlTextReaderPtr r)
 		size_t nl = name ? strlen(name) : 0;
 		long line = node_line(r);
 		if (nl == 0 || nl > XML_NAME_MAX)
-			return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b), line, 0, NULL,
-					"element name missing or longer than %d characters", XML_NAME_MAX);
+			return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b), line, 0,
+			                NULL, "element name missing or longer than %d characters",
+			                XML_NAME_MAX);
 		if (xmlTextReaderDepth(r) == 0 && strcmp(name, "OFX") != 0)
-			return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b), line, 0, NULL,
-					"the root element is <%s>, not <OFX>", name);
+			return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b), line, 0,
+			                NULL, "the root element is <%s>, not <OFX>", name);
 		if (xmlTextReaderIsEmptyElement(r))
 			return emit(x, OFX_LEAF, name, nl, "", 0, line);
 		x->pending = 1;
@@ -197,13 +201,14 @@ static int step(struct xml_state *x, xmlTextReaderPtr r)
 		if (!x->pending) {
 			for (size_t i = 0; i < vl; i++)
 				if (!is_blank((unsigned char)v[i]))
-					return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b),
-							node_line(r), 0, NULL, "text outside any value element");
+					return diag_set(ofx_builder_err(x->b), DIAG_ERROR,
+					                ofx_builder_file(x->b), node_line(r), 0, NULL,
+					                "text outside any value element");
 			return 0;
 		}
 		if (x->text_len + vl > XML_VALUE_MAX)
-			return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b), x->line, 0, NULL,
-					"value of <%s> longer than %d bytes", x->name, XML_VALUE_MAX);
+			return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b), x->line, 0,
+			                NULL, "value of <%s> longer than %d bytes", x->name, XML_VALUE_MAX);
 		memcpy(x->text + x->text_len, v, vl);
 		x->text_len += vl;
 		return 0;
@@ -227,8 +232,8 @@ static int step(struct xml_state *x, xmlTextReaderPtr r)
 	case XML_READER_TYPE_DOCUMENT_TYPE:
 	case XML_READER_TYPE_ENTITY_REFERENCE:
 	case XML_READER_TYPE_ENTITY:
-		return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b), node_line(r), 0, NULL,
-				"entities and DTDs are refused in OFX 2 files");
+		return diag_set(ofx_builder_err(x->b), DIAG_ERROR, ofx_builder_file(x->b), node_line(r), 0,
+		                NULL, "entities and DTDs are refused in OFX 2 files");
 	default:
 		return 0; /* comments, processing instructions */
 	}
@@ -238,12 +243,13 @@ int ofx_xml_read(const unsigned char *buf, size_t len, struct ofx_builder *b)
 {
 	if (len > (size_t)XML_MAX_BYTES)
 		return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), 0, 0, NULL,
-				"OFX 2 file larger than 1 GiB: refused");
+		                "OFX 2 file larger than 1 GiB: refused");
 	if (read_prolog(buf, len, b))
 		return -1;
 	struct xml_state *x = calloc(1, sizeof *x);
 	if (!x)
-		return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), 0, 0, NULL, "out of memory");
+		return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), 0, 0, NULL,
+		                "out of memory");
 	x->b = b;
 	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE. */
 	int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_NOXINCNODE;
@@ -251,7 +257,7 @@ int ofx_xml_read(const unsigned char *buf, size_t len, struct ofx_builder *b)
 	if (!r) {
 		free(x);
 		return diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), 0, 0, NULL,
-				"cannot start the XML reader (out of memory?)");
+		                "cannot start the XML reader (out of memory?)");
 	}
 	xmlTextReaderSetStructuredErrorHandler(r, on_error, x);
 	int rc = 0, got;
@@ -266,10 +272,10 @@ int ofx_xml_read(const unsigned char *buf, size_t len, struct ofx_builder *b)
 	if (rc == 0 && (got < 0 || x->failed)) {
 		if (x->failed)
 			diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), x->err_line,
-				 x->err_col > 0 ? x->err_col : 0, NULL, "malformed XML: %s", x->err_msg);
+			         x->err_col > 0 ? x->err_col : 0, NULL, "malformed XML: %s", x->err_msg);
 		else
-			diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b), xmlTextReaderGetParserLineNumber(r),
-				 0, NULL, "malformed XML");
+			diag_set(ofx_builder_err(b), DIAG_ERROR, ofx_builder_file(b),
+			         xmlTextReaderGetParserLineNumber(r), 0, NULL, "malformed XML");
 		rc = -1;
 	}
 	xmlFreeTextReader(r);

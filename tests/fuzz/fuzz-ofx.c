@@ -30,7 +30,8 @@ static int check_event(void *ctx, const struct bank_event *ev, struct diag *d)
 	(void)ctx;
 	(void)d;
 	delivered++;
-	if (ev->line < 1 || ev->line_end < ev->line || (ev->kind != EVENT_CREDIT && ev->kind != EVENT_REVERSAL))
+	if (ev->line < 1 || ev->line_end < ev->line ||
+	    (ev->kind != EVENT_CREDIT && ev->kind != EVENT_REVERSAL))
 		abort();
 	if (ev->paid_cents <= 0 || ev->paid_cents > MONEY_MAX_CENTS || ev->net_cents != ev->paid_cents ||
 	    ev->occurrence_date == CDATE_NONE)
@@ -43,7 +44,7 @@ static int check_event(void *ctx, const struct bank_event *ev, struct diag *d)
 		abort();
 	/* weak identities are content hashes; strong ones name a Pix id */
 	if (ev->weak_identity ? strncmp(ev->identity, "ofx|", 4) != 0 || strlen(ev->identity) != 36
-			      : strncmp(ev->identity, "pix", 3) != 0 || strlen(ev->end_to_end_id) != 32)
+	                      : strncmp(ev->identity, "pix", 3) != 0 || strlen(ev->end_to_end_id) != 32)
 		abort();
 	if (ev->payer_document_partial && strlen(ev->payer_document) != 11)
 		abort();
@@ -90,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != 0 && (err.msg[0] == '\0' || err.severity != DIAG_ERROR))
 		abort();
 	if (rc == 0 && (!info.layout_name || info.titles < delivered || info.titles != info.records ||
-			!TERMINATED(info.agreement)))
+	                !TERMINATED(info.agreement)))
 		abort();
 	fuzz_memo(data, size);
 	return 0;
