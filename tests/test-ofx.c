@@ -408,6 +408,15 @@ static void test_sgml_tolerances(void **state)
 	assert_int_equal(r->info.titles, 1);
 	assert_int_equal(r->info.generated, date_from_ymd(2015, 7, 30));
 
+	/* an unknown empty element inside a transaction is a value, not an
+	 * aggregate that would swallow the fields after it */
+	r = parse(HEADER OPEN_STMT("0260") "<STMTTRN>\n<TRNTYPE>CREDIT\n<XBANKFLAG>\n<DTPOSTED>20240304\n"
+	                                   "<TRNAMT>2.00\n<FITID>Z\n</STMTTRN>\n" CLOSE_STMT);
+	assert_int_equal(r->rc, 0);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->ev[0].paid_cents, 200);
+	assert_int_equal(r->nwarn, 0);
+
 	/* no header at all: read as OFX 1.x, with a warning */
 	r = parse(OPEN_STMT("0260") TXN("CREDIT", "20240304", "1.00", "A", "x") CLOSE_STMT);
 	assert_int_equal(r->rc, 0);

@@ -5,14 +5,12 @@
  * for some elements and not others (Banco do Brasil, Caixa, Inter): both
  * are read. An element with text is a value; one without is an aggregate
  * when its name is a known aggregate, an empty value when its own end tag
- * follows or its name is a known value element, and an (unknown, skipped)
- * aggregate otherwise. An aggregate must be closed: when an end tag closes
- * an outer aggregate, or a new <STMTTRN> starts inside one, the inner ones
- * are closed with a warning naming the line they opened on; a file that
- * ends inside an aggregate is refused (truncated). Text anywhere else
- * than a value, '<' not starting a tag, or a second root are errors. No
- * DTD, comments or processing instructions exist in OFX 1.x: "<!" and "<?"
- * are refused. */
+ * follows, its name is a known value element or it sits directly in a
+ * <STMTTRN>, and an (unknown, skipped) aggregate otherwise. An aggregate must be closed: when an end tag
+ * closes an outer aggregate, or a new <STMTTRN> starts inside one, the inner ones are closed with a warning
+ * naming the line they opened on; a file that ends inside an aggregate is refused (truncated). Text anywhere
+ * else than a value, '<' not starting a tag, or a second root are errors. No DTD, comments or processing
+ * instructions exist in OFX 1.x: "<!" and "<?" are refused. */
 #include "config.h"
 
 #include <stdio.h>
@@ -22,35 +20,13 @@
 
 #define NAME_MAX_LEN 40
 
-static const char *const aggregates[] = {"OFX",
-                                         "SIGNONMSGSRSV1",
-                                         "SONRS",
-                                         "STATUS",
-                                         "FI",
-                                         "BANKMSGSRSV1",
-                                         "STMTTRNRS",
-                                         "STMTRS",
-                                         "BANKACCTFROM",
-                                         "BANKACCTTO",
-                                         "CCACCTFROM",
-                                         "CCACCTTO",
-                                         "BANKTRANLIST",
-                                         "STMTTRN",
-                                         "PAYEE",
-                                         "CURRENCY",
-                                         "ORIGCURRENCY",
-                                         "LEDGERBAL",
-                                         "AVAILBAL",
-                                         "BALLIST",
-                                         "BAL",
-                                         "CREDITCARDMSGSRSV1",
-                                         "CCSTMTTRNRS",
-                                         "CCSTMTRS",
-                                         "INVSTMTMSGSRSV1",
-                                         "INVSTMTTRNRS",
-                                         "INVSTMTRS",
-                                         "SIGNUPMSGSRSV1",
-                                         NULL};
+static const char *const aggregates[] = {
+    "OFX",          "SIGNONMSGSRSV1",     "SONRS",          "STATUS",       "FI",
+    "BANKMSGSRSV1", "STMTTRNRS",          "STMTRS",         "BANKACCTFROM", "BANKACCTTO",
+    "CCACCTFROM",   "CCACCTTO",           "BANKTRANLIST",   "STMTTRN",      "PAYEE",
+    "CURRENCY",     "ORIGCURRENCY",       "LEDGERBAL",      "AVAILBAL",     "BALLIST",
+    "BAL",          "CREDITCARDMSGSRSV1", "CCSTMTTRNRS",    "CCSTMTRS",     "INVSTMTMSGSRSV1",
+    "INVSTMTTRNRS", "INVSTMTRS",          "SIGNUPMSGSRSV1", "IMAGEDATA",    NULL};
 
 static const char *const values[] = {
     "TRNTYPE",       "DTPOSTED",    "DTUSER",   "DTAVAIL",   "TRNAMT",   "FITID",    "CORRECTFITID",
@@ -365,7 +341,10 @@ int ofx_sgml_read(const unsigned char *p, const unsigned char *end, long line, i
 		int closed = eat_end_of(&s, &r);
 		if (closed < 0)
 			return -1;
-		if (closed || in_list(values, r.name, r.name_len)) {
+		/* Inside a transaction every aggregate has a known name: an
+		 * unknown empty element there is a value a bank added. */
+		int in_txn = ofx_name_is(s.stack[s.depth - 1].name, s.stack[s.depth - 1].len, "STMTTRN");
+		if (closed || in_txn || in_list(values, r.name, r.name_len)) {
 			if (emit(&s, OFX_LEAF, &r))
 				return -1;
 		} else if (open_aggregate(&s, &r)) {
