@@ -49,4 +49,5 @@ if [ "$pix" -gt 0 ]; then
 	grep -v ': warning: ' "$work/pix-import.out" || true
 	echo "($(grep -c ': warning: ' "$work/pix-import.out" || true) warnings)"
 fi
+sh "$(dirname "$0")/ofx.sh" "$bin" "$work"
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"

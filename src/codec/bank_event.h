@@ -70,7 +70,8 @@ struct bank_event {
 	                            * REVERSAL, of the credit being returned */
 	char txid[36];             /* Pix txid of the charge (cob/cobv), 1-35 chars */
 	char refund_id[36];        /* devolução id (rtrId) of a REVERSAL */
-	char statement_ref[36];    /* the statement's own id: OFX FITID, camt AcctSvcrRef */
+	char statement_ref[256];   /* the statement's own id: OFX FITID (up to 255: Nubank
+	                            * writes 36-character UUIDs), camt AcctSvcrRef */
 	char free_text[561];       /* UTF-8: remittance info, OFX memo (the payer's words);
 	                            * 140 characters of up to 4 bytes each */
 	int payer_document_partial; /* payer_document is masked: '*' marks hidden digits

@@ -7,6 +7,7 @@
 #include "codec/bank_file.h"
 #include "codec/cnab400.h"
 #include "codec/pix_api.h"
+#include "codec/ofx.h"
 #include "codec/record_reader.h"
 
 /* Statement readers, tried in order before CNAB. Each format is claimed
@@ -14,6 +15,7 @@
  * one by mistake. */
 static const struct statement_reader *const statement_readers[] = {
 	&pix_api_reader,
+	&ofx_statement_reader,
 	NULL,
 };
 
