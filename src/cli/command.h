@@ -15,6 +15,7 @@ struct cli {
 	const char *db_path; /* --db, $CONCILIA_DB, or ./concilia.db */
 	int quiet;
 	int verbose;
+	const char *format;  /* global --format (design.md 5), NULL = the command's default */
 };
 
 struct command {

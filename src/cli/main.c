@@ -15,7 +15,7 @@ static const struct command *const commands[] = {
 
 static void print_help(FILE *fp)
 {
-	fprintf(fp, "usage: concilia [--db PATH] [-q] [-v] COMMAND [ARGS]\n\n"
+	fprintf(fp, "usage: concilia [--db PATH] [--format FMT] [-q] [-v] COMMAND [ARGS]\n\n"
 		    "Reconciles Brazilian bank return files against receivables.\n\n"
 		    "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -23,6 +23,8 @@ static void print_help(FILE *fp)
 	fprintf(fp, "  %-12s %s\n", "help", "show this help, or a command's usage");
 	fprintf(fp, "\nGlobal options:\n"
 		    "  --db PATH     the ledger (default $CONCILIA_DB, else ./concilia.db)\n"
+		    "  --format FMT  output format of commands that have one (report: text, csv,\n"
+		    "                json, xlsx, html)\n"
 		    "  -q, --quiet   no warnings, no progress\n"
 		    "  -v, --verbose more detail\n"
 		    "  --version     print the version\n"
@@ -43,7 +45,8 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},  {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},  {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},  {"format", required_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0},
 	};
 	struct cli cli = {0};
 	const char *env = getenv("CONCILIA_DB");
@@ -60,6 +63,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			cli.verbose = 1;
+			break;
+		case 'F':
+			cli.format = optarg;
 			break;
 		case 'h':
 			print_help(stdout);
