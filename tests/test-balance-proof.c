@@ -353,37 +353,33 @@ static void put_receivable(struct ledger *lg, struct ledger_model *m, int k, lon
 					      as_balance(m->status[k]), false, 0, m->seq++};
 }
 
+/* A payment: its event, a run, the outcome and the allocation, written
+ * as the matcher writes them (plain SQL: the test does not depend on the
+ * matcher's interfaces, only on the tables the proof reads). */
 static void pay(struct ledger *lg, struct ledger_model *m, int k, long t, int64_t cents, bool settles)
 {
-	char sql[800];
-	struct diag d;
-	int64_t run_id;
-	set_now(t);
+	char sql[900], at[32];
+	stamp(t, at, sizeof at);
 	m->events++;
 	snprintf(sql, sizeof sql,
 		 "INSERT INTO event(id, import_id, identity, identity_hash, line, line_end, bank, nosso_numero,"
 		 " nosso_numero_raw, occurrence, kind, is_payment, face_cents, paid_cents, net_cents, tariff_cents,"
 		 " charges_cents, discount_cents, rebate_cents, iof_cents, other_expenses_cents,"
 		 " other_credits_cents) VALUES (%lld, 1, 'e%lld', %lld, 1, 1, 237, '%d', '%d', '06', 'liquidation',"
-		 " 1, 0, %lld, %lld, 0, 0, 0, 0, 0, 0, 0)",
+		 " 1, 0, %lld, %lld, 0, 0, 0, 0, 0, 0, 0);"
+		 "INSERT INTO run(id, started_at, actor) VALUES (%lld, '%s', 'tester');",
 		 (long long)m->events, (long long)m->events, (long long)m->events, 100 + k, 100 + k,
-		 (long long)cents, (long long)cents);
+		 (long long)cents, (long long)cents, (long long)m->events, at);
 	exec_sql(lg, sql);
-	assert_int_equal(ledger_run_start(lg, &run_id, &d), 0);
-	sqlite3_int64 rid = 0;
-	char ext[16];
-	snprintf(ext, sizeof ext, "R-%d", k);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(lg->db, "SELECT id FROM receivable WHERE ext_id = ?", -1, &st, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_text(st, 1, ext, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	rid = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	struct ledger_outcome o = {.event_id = m->events, .receivable_id = rid, .category = "MATCHED_EXACT",
-				   .rule = "R1", .paid_cents = cents, .expected_cents = cents,
-				   .allocated_cents = cents, .settles = settles, .run_id = run_id};
-	assert_int_equal(ledger_outcome_add(lg, &o, &d), 0);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO outcome(event_id, run_id, receivable_id, category, paid_cents, expected_cents,"
+		 " allocated_cents, excess_cents, settles) SELECT %lld, %lld, id, 'MATCHED_EXACT', %lld, %lld, %lld, 0,"
+		 " %d FROM receivable WHERE ext_id = 'R-%d';"
+		 "INSERT INTO allocation(event_id, receivable_id, cents, rule, settles, actor, created_at)"
+		 " SELECT %lld, id, %lld, 'R1', %d, 'tester', '%s' FROM receivable WHERE ext_id = 'R-%d'",
+		 (long long)m->events, (long long)m->events, (long long)cents, (long long)cents, (long long)cents,
+		 settles, k, (long long)m->events, (long long)cents, settles, at, k);
+	exec_sql(lg, sql);
 	int64_t id = sqlite3_last_insert_rowid(lg->db);
 	m->h.rows[m->h.n++] = (struct change){k, t, BALANCE_ROW_ALLOCATION, id, cents, BALANCE_OPEN, settles, 0,
 					      m->seq++};
