@@ -16,6 +16,7 @@ struct cli {
 	const char *holidays_path; /* --holidays, $CONCILIA_HOLIDAYS, or NULL (national only) */
 	int quiet;
 	int verbose;
+	const char *format;  /* global --format (design.md 5), NULL = the command's default */
 };
 
 struct command {

@@ -15,7 +15,7 @@ static const struct command *const commands[] = {
 
 static void print_help(FILE *fp)
 {
-	fprintf(fp, "usage: concilia [--db PATH] [--holidays FILE] [-q] [-v] COMMAND [ARGS]\n\n"
+	fprintf(fp, "usage: concilia [--db PATH] [--holidays FILE] [--format FMT] [-q] [-v] COMMAND [ARGS]\n\n"
 		    "Reconciles Brazilian bank return files against receivables.\n\n"
 		    "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -26,6 +26,8 @@ static void print_help(FILE *fp)
 		    "  --holidays FILE\n"
 		    "                state and city holidays besides the national ones (default\n"
 		    "                $CONCILIA_HOLIDAYS; one a line: YYYY-MM-DD|MM-DD [UF] name)\n"
+		    "  --format FMT  output format of commands that have one (report: text, csv,\n"
+		    "                json, xlsx, html)\n"
 		    "  -q, --quiet   no warnings, no progress\n"
 		    "  -v, --verbose more detail\n"
 		    "  --version     print the version\n"
@@ -47,6 +49,7 @@ int main(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},  {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},  {"holidays", required_argument, NULL, 'H'},
+		{"format", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli cli = {0};
@@ -68,6 +71,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			cli.verbose = 1;
+			break;
+		case 'F':
+			cli.format = optarg;
 			break;
 		case 'h':
 			print_help(stdout);

@@ -146,10 +146,14 @@ int ledger_open(const char *path, bool create, struct ledger **out, bool *create
 	/* WAL: readers (reports) never block the import; synchronous=NORMAL is
 	 * durable at every commit point WAL offers and keeps imports fast. */
 	/* cache_size: a 64 MB page cache keeps a large import's index pages in
-	 * memory instead of spilling them to the WAL and reading them back. */
+	 * memory instead of spilling them to the WAL and reading them back.
+	 * temp_store=MEMORY: a statement that fires a trigger (the receivable
+	 * history of migration 6) keeps a statement journal: in a temporary
+	 * file it made a receivables import 4.5 times slower than without the
+	 * history, in memory 1.5 times. */
 	if (exec(lg,
 		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-		 " PRAGMA cache_size=-65536;",
+		 " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
 		 d) !=
 		    0 ||
 	    migrate(lg, d) != 0) {

@@ -309,34 +309,65 @@ int ledger_verify(struct ledger *lg, struct ledger_verify_report *r, void (*repo
 		  void *ctx, struct diag *d);
 
 /* ---- reports */
+/* A report's window over the ledger's own timestamps (UTC text,
+ * "YYYY-MM-DDTHH:MM:SSZ", compared as text): the period holds what was
+ * stamped at or after `from` and before `until`; the state "as of" the end
+ * is everything stamped before `until`. NULL = unbounded (the beginning;
+ * everything so far). Stamps: import.imported_at, run.started_at (the
+ * outcomes of a run), allocation.created_at, exception_resolution.at,
+ * receivable_version.at. */
+struct ledger_window {
+	const char *from;
+	const char *until;
+};
+
 struct ledger_report_item {
+	int64_t outcome_id;
 	const char *category;
 	const char *receivable_id;   /* ERP id, NULL when none */
-	const char *debtor_name;     /* NULL when none */
+	const char *debtor_name;     /* NULL when none; as of the window's end */
 	const char *debtor_document;
 	const char *nosso_numero;    /* raw, as the bank wrote it */
 	int bank;
 	int64_t paid_cents, expected_cents, allocated_cents, excess_cents;
 	const char *payment_date;    /* ISO or NULL */
-	const char *due_date;        /* receivable's, ISO or NULL */
+	const char *due_date;        /* receivable's, ISO or NULL; as of the window's end */
 	const char *filename;
 	long line;
 	const char *rule;
 	const char *detail;
 	int64_t run_id;
+	bool is_payment;             /* the event is money from a payer (not a tariff, a rejection...) */
+	const char *decided_at;      /* the run's start */
+	bool reversed;               /* a compensating allocation undid its allocation */
+	/* The latest exception_resolution before the window's end (NULL: none). */
+	const char *resolution_action, *resolution_reason, *resolution_actor, *resolution_at;
 };
 
-/* Calls fn for every outcome in event order. Strings live until fn returns. */
-int ledger_report_items(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_report_item *it),
-			void *ctx, struct diag *d);
+/* Calls fn for every outcome decided in the window, in event order.
+ * Strings live until fn returns. */
+int ledger_report_items(struct ledger *lg, const struct ledger_window *w,
+			int (*fn)(void *ctx, const struct ledger_report_item *it), void *ctx, struct diag *d);
 
+/* The ledger as of the window's end. */
 struct ledger_totals {
 	long receivables, receivables_open, receivables_settled, receivables_cancelled;
-	int64_t face_open_cents;   /* open receivables' face value minus what was applied */
+	long receivables_disputed, receivables_renegotiated;
+	int64_t face_open_cents;   /* the open balance (balance_proof.h), = the proof's closing */
 	long imports, events, payment_events, pending_events;
 	long held_imports;
 	int64_t tariff_cents; /* bank fees reported in the imported files */
 };
-int ledger_totals(struct ledger *lg, struct ledger_totals *t, struct diag *d);
+int ledger_totals(struct ledger *lg, const struct ledger_window *w, struct ledger_totals *t, struct diag *d);
+
+/* The open balance of all receivables (balance_proof.h) from the state
+ * stamped before `until` (NULL: everything), computed directly. */
+int ledger_open_balance(struct ledger *lg, const char *until, int64_t *cents, struct diag *d);
+
+struct balance_proof;
+/* The balance proof of the window: the lines by replaying every version
+ * and allocation stamped before w->until, the ends by ledger_open_balance. */
+int ledger_balance_proof(struct ledger *lg, const struct ledger_window *w, struct balance_proof *p,
+			 struct diag *d);
 
 #endif

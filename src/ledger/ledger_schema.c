@@ -245,6 +245,52 @@ const char *const ledger_migrations[] = {
 	"  CHECK (discount3_cents >= 0);"
 	"ALTER TABLE receivable ADD COLUMN discount3_e4 INTEGER NOT NULL DEFAULT 0 CHECK (discount3_e4 >= 0);"
 	"ALTER TABLE receivable ADD COLUMN discount3_until TEXT;",
+
+	/* 8: reports "as of" a past date. A receivable row is updated in place
+	 * by later ERP imports, so what the report needs of it (face value, ERP
+	 * state, due date, debtor) is copied by triggers into an append-only
+	 * history; the version valid at time T is the latest with at < T. Rows
+	 * that existed before this migration get one version (origin
+	 * 'migration') stamped with their creation time and their values of
+	 * today: history older than the upgrade is not known.
+	 * allocation_by_reverses: the balance of a receivable skips allocations
+	 * that a later compensating row (undo) reverses. */
+	"CREATE TABLE receivable_version ("
+	"  id INTEGER PRIMARY KEY,"
+	"  receivable_id INTEGER NOT NULL REFERENCES receivable(id),"
+	"  amount_cents INTEGER NOT NULL,"
+	"  erp_status TEXT NOT NULL,"
+	"  due_date TEXT NOT NULL,"
+	"  debtor_document TEXT NOT NULL,"
+	"  debtor_name TEXT NOT NULL,"
+	"  origin TEXT NOT NULL CHECK (origin IN ('insert','update','migration')),"
+	"  at TEXT NOT NULL"
+	");"
+	"CREATE INDEX receivable_version_by_receivable ON receivable_version(receivable_id, at, id);"
+	"CREATE INDEX IF NOT EXISTS allocation_by_reverses ON allocation(reverses) WHERE reverses IS NOT NULL;"
+	"INSERT INTO receivable_version(receivable_id, amount_cents, erp_status, due_date, debtor_document,"
+	"  debtor_name, origin, at)"
+	" SELECT id, amount_cents, erp_status, due_date, debtor_document, debtor_name, 'migration', created_at"
+	" FROM receivable ORDER BY id;"
+	"CREATE TRIGGER receivable_version_on_insert AFTER INSERT ON receivable BEGIN"
+	" INSERT INTO receivable_version(receivable_id, amount_cents, erp_status, due_date, debtor_document,"
+	"  debtor_name, origin, at)"
+	" VALUES (NEW.id, NEW.amount_cents, NEW.erp_status, NEW.due_date, NEW.debtor_document,"
+	"  NEW.debtor_name, 'insert', NEW.created_at);"
+	" END;"
+	"CREATE TRIGGER receivable_version_on_update AFTER UPDATE ON receivable"
+	" WHEN OLD.amount_cents IS NOT NEW.amount_cents OR OLD.erp_status IS NOT NEW.erp_status"
+	"  OR OLD.due_date IS NOT NEW.due_date OR OLD.debtor_document IS NOT NEW.debtor_document"
+	"  OR OLD.debtor_name IS NOT NEW.debtor_name BEGIN"
+	" INSERT INTO receivable_version(receivable_id, amount_cents, erp_status, due_date, debtor_document,"
+	"  debtor_name, origin, at)"
+	" VALUES (NEW.id, NEW.amount_cents, NEW.erp_status, NEW.due_date, NEW.debtor_document,"
+	"  NEW.debtor_name, 'update', NEW.updated_at);"
+	" END;"
+	"CREATE TRIGGER receivable_version_no_update BEFORE UPDATE ON receivable_version"
+	" BEGIN SELECT RAISE(ABORT, 'receivable versions are append-only'); END;"
+	"CREATE TRIGGER receivable_version_no_delete BEFORE DELETE ON receivable_version"
+	" BEGIN SELECT RAISE(ABORT, 'receivable versions are append-only'); END;",
 };
 
 const int ledger_migration_count = (int)(sizeof ledger_migrations / sizeof ledger_migrations[0]);
