@@ -338,6 +338,7 @@ struct ledger_report_item {
 	const char *detail;
 	int64_t run_id;
 	bool is_payment;             /* the event is money from a payer (not a tariff, a rejection...) */
+	bool flagged;                /* the matcher sent it to a human (outcome.needs_human) */
 	const char *decided_at;      /* the run's start */
 	bool reversed;               /* a compensating allocation undid its allocation */
 	/* The latest exception_resolution before the window's end (NULL: none). */

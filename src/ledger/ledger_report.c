@@ -41,7 +41,7 @@ int ledger_report_items(struct ledger *lg, const struct ledger_window *w,
 		    " EXISTS (SELECT 1 FROM allocation a WHERE a.receivable_id = o.receivable_id"
 		    "  AND a.event_id = o.event_id AND a.reverses IS NULL AND EXISTS (SELECT 1 FROM allocation u"
 		    "  WHERE u.reverses = a.id AND " BEFORE_UNTIL("u.created_at") ")),"
-		    " x.action, x.reason, x.actor, x.at, e.is_payment"
+		    " x.action, x.reason, x.actor, x.at, e.is_payment, o.needs_human"
 		    " FROM outcome o JOIN run ON run.id = o.run_id JOIN event e ON e.id = o.event_id"
 		    " JOIN import i ON i.id = e.import_id"
 		    " LEFT JOIN receivable r ON r.id = o.receivable_id"
@@ -80,6 +80,7 @@ int ledger_report_items(struct ledger *lg, const struct ledger_window *w,
 			.resolution_actor = col_text(st, 22),
 			.resolution_at = col_text(st, 23),
 			.is_payment = sqlite3_column_int(st, 24) != 0,
+			.flagged = sqlite3_column_int(st, 25) != 0,
 		};
 		rc = fn(ctx, &it);
 	}

@@ -59,7 +59,9 @@ static int add_item(void *ctx, const struct ledger_report_item *it)
 	memset(ri, 0, sizeof *ri);
 	ri->outcome_id = it->outcome_id;
 	ri->category = outcome_from_name(it->category);
-	ri->needs_human = outcome_needs_human(ri->category);
+	/* The category's rule, the matcher's own flag (a disputed receivable),
+	 * or money a person took back with undo: the exception queue's view. */
+	ri->needs_human = outcome_needs_human(ri->category) || it->flagged || it->reversed;
 	ri->bank = it->bank;
 	ri->paid_cents = it->paid_cents;
 	ri->expected_cents = it->expected_cents;
