@@ -67,9 +67,12 @@ static int list_one(void *ctx, const struct ledger_exception *x)
 	}
 	char paid[40];
 	money_format_brl(x->paid_cents, paid, sizeof paid);
-	printf("%6lld  %-22s %-10s %14s  %-12s %s%s%s\n", (long long)x->outcome_id, x->category,
+	char cands[40] = "";
+	if (x->candidates)
+		snprintf(cands, sizeof cands, " [%d candidate%s: see show]", x->candidates, x->candidates == 1 ? "" : "s");
+	printf("%6lld  %-22s %-10s %14s  %-12s %s%s%s%s\n", (long long)x->outcome_id, x->category,
 	       or_dash(x->payment_date), paid, or_dash(x->receivable_id), x->undone ? "[undone] " : "",
-	       x->resolved ? "[resolved] " : "", x->detail);
+	       x->resolved ? "[resolved] " : "", x->detail, cands);
 	return 0;
 }
 

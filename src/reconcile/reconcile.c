@@ -179,6 +179,7 @@ static int reconcile_reversal(struct run_ctx *rc, const struct ledger_event *e)
 	/* The compensating rows are written above; the outcome only tells. */
 	struct ledger_outcome o = {
 		.event_id = e->rowid,
+		.receivable_id = receivable, /* allocated 0: no second allocation row */
 		.rule = found ? "reversal endToEndId" : NULL,
 		.paid_cents = e->ev.paid_cents,
 		.detail = detail,
