@@ -71,6 +71,13 @@ struct warn_ctx {
 static void on_warning(void *ctx, const struct diag *d)
 {
 	struct warn_ctx *wc = ctx;
+	/* Notes say what a reader left out on purpose (a statement's debits):
+	 * shown with -v, never a reason to refuse under --strict. */
+	if (d->severity == DIAG_NOTE) {
+		if (wc->cli->verbose)
+			cli_warning_sink(wc->cli, d);
+		return;
+	}
 	wc->count++;
 	cli_warning_sink(wc->cli, d);
 }
@@ -231,9 +238,15 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 	} else if (!cli->quiet && fmt.statement) {
 		char gen[16];
 		date_format_iso(info.generated, gen, sizeof gen);
-		printf("%s: %s%ld entr%s, %ld new event%s (%ld payment%s), %ld already known; %s %s, account %s, "
+		/* Entries that are not money received (debits, pending) are
+		 * counted apart: records - titles. */
+		long entries = info.records > info.titles ? info.records : info.titles;
+		char skipped[80] = "";
+		if (entries > info.titles)
+			snprintf(skipped, sizeof skipped, " (%ld not money received, not imported)", entries - info.titles);
+		printf("%s: %s%ld entr%s%s, %ld new event%s (%ld payment%s), %ld already known; %s %s, account %s, "
 		       "generated %s\n",
-		       path, opt->dry_run ? "[dry run, nothing saved] " : "", info.titles, info.titles == 1 ? "y" : "ies",
+		       path, opt->dry_run ? "[dry run, nothing saved] " : "", entries, entries == 1 ? "y" : "ies", skipped,
 		       ic.events, ic.events == 1 ? "" : "s", ic.payments, ic.payments == 1 ? "" : "s", ic.duplicates,
 		       fmt.family, info.layout_name ? info.layout_name : "", info.agreement[0] ? info.agreement : "-",
 		       gen[0] ? gen : "-");

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "codec/bank_file.h"
+#include "codec/camt.h"
 #include "codec/cnab400.h"
 #include "codec/record_reader.h"
 
@@ -12,6 +13,7 @@
  * by its first bytes; CNAB files start with digits, so no reader can take
  * one by mistake. */
 static const struct statement_reader *const statement_readers[] = {
+	&camt_reader,
 	NULL,
 };
 
