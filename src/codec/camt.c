@@ -289,7 +289,7 @@ static void stop(struct parser *p)
 static const char *frame_path(const struct parser *p, int f, char *buf, size_t n)
 {
 	int from = 0;
-	for (int i = 0; i <= f; i++)
+	for (int i = 0; i < f; i++)
 		if (p->stack[i].el == E_STMT || p->stack[i].el == E_MSG)
 			from = i + 1;
 	char tmp[512];
@@ -956,6 +956,40 @@ static int skip_to(const unsigned char *buf, size_t len, size_t *i, long *line, 
 	return -1;
 }
 
+/* The encoding named by the XML declaration decl[0..len): one that keeps
+ * ASCII bytes ASCII, or the prolog check would not see what libxml2 reads
+ * (a DOCTYPE in EBCDIC behind an ASCII declaration). ISO 20022 messages
+ * are UTF-8. */
+static int declared_encoding_check(const char *file, const unsigned char *decl, size_t len, struct diag *err)
+{
+	static const char *const ok[] = {"UTF-8", "UTF8", "US-ASCII", "ASCII", "ISO-8859-1", "ISO_8859-1",
+					 "LATIN1", "ISO-8859-15", "WINDOWS-1252", "CP1252"};
+	const unsigned char *p = decl, *end = decl + len;
+	static const char key[] = "encoding";
+	for (; p + sizeof key - 1 <= end; p++)
+		if (memcmp(p, key, sizeof key - 1) == 0)
+			break;
+	if (p + sizeof key - 1 > end)
+		return 0; /* no encoding: UTF-8 */
+	p += sizeof key - 1;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '='))
+		p++;
+	if (p >= end || (*p != '"' && *p != '\''))
+		return 0; /* malformed: libxml2 says so */
+	unsigned char quote = *p++;
+	const unsigned char *v = p;
+	while (p < end && *p != quote)
+		p++;
+	size_t vlen = (size_t)(p - v);
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (strlen(ok[i]) == vlen && strncasecmp(ok[i], (const char *)v, vlen) == 0)
+			return 0;
+	return diag_set(err, DIAG_ERROR, file, 1, 1, NULL,
+			"declared encoding \"%.*s\": concilia reads camt files in UTF-8 (also ISO-8859-1 and "
+			"Windows-1252)",
+			(int)(vlen > 40 ? 40 : vlen), (const char *)v);
+}
+
 /* Before libxml2 sees the bytes: encoding family and the prolog (XML
  * declaration, comments, processing instructions) up to the root element.
  * A DOCTYPE there is refused, whatever it declares. */
@@ -979,11 +1013,21 @@ static int prolog_check(const char *file, const unsigned char *buf, size_t len, 
 	for (;;) {
 		while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
 			line += buf[i++] == '\n';
-		if (i + 1 >= len || buf[i] != '<')
+		if (i >= len)
 			return 0; /* libxml2 says what is wrong */
+		if (buf[i] != '<')
+			return diag_set(err, DIAG_ERROR, file, line, 1, NULL,
+					"does not start with '<': not an XML document in UTF-8 or another ASCII-based "
+					"encoding");
+		if (i + 1 >= len)
+			return 0;
 		if (buf[i + 1] == '?') {
+			size_t start = i;
 			if (skip_to(buf, len, &i, &line, "?>") != 0)
 				return 0;
+			if (start == (len >= 3 && buf[0] == 0xEF ? 3u : 0u) && declared_encoding_check(file, buf + start,
+												       i - start, err) != 0)
+				return -1;
 		} else if (len - i >= 4 && memcmp(buf + i, "<!--", 4) == 0) {
 			i += 4;
 			if (skip_to(buf, len, &i, &line, "-->") != 0)

@@ -163,7 +163,7 @@ static void reversal_refs(struct bank_event *ev, const struct camt_tx *tx)
 			snprintf(ev->end_to_end_id, sizeof ev->end_to_end_id, "%s", refs[i]);
 	if (!ev->end_to_end_id[0] && tx->e2e[0] && !not_provided(tx->e2e) && strcmp(tx->e2e, ev->refund_id) != 0)
 		snprintf(ev->end_to_end_id, sizeof ev->end_to_end_id, "%s", tx->e2e);
-	if (camt_is_txid(tx->txid) && strcmp(tx->txid, ev->refund_id) != 0)
+	if (camt_is_txid(tx->txid) && strcmp(tx->txid, ev->refund_id) != 0 && strcmp(tx->txid, ev->end_to_end_id) != 0)
 		snprintf(ev->txid, sizeof ev->txid, "%s", tx->txid);
 }
 
