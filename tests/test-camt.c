@@ -386,7 +386,7 @@ static void test_batch(void **state)
 	snprintf(t2, sizeof t2, TX_FMT, E2E2, "");
 	snprintf(body, sizeof body,
 		 "<Ntry><Amt Ccy=\"BRL\">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
-		 "<AcctSvcrRef>B1</AcctSvcrRef><NtryDtls>%s%s</NtryDtls></Ntry>\n",
+		 "<BookgDt><Dt>2026-11-23</Dt></BookgDt><AcctSvcrRef>B1</AcctSvcrRef><NtryDtls>%s%s</NtryDtls></Ntry>\n",
 		 t1, t2);
 	assert_int_equal(parse(doc(53, 4, body)), 0);
 	assert_int_equal(got.n, 1);
@@ -401,7 +401,7 @@ static void test_batch(void **state)
 	snprintf(t1, sizeof t1, TX_FMT, E2E1, "<Amt Ccy=\"BRL\">299.00</Amt>");
 	snprintf(body, sizeof body,
 		 "<Ntry><Amt Ccy=\"BRL\">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
-		 "<NtryDtls>%s</NtryDtls></Ntry>\n",
+		 "<ValDt><Dt>2026-11-23</Dt></ValDt><NtryDtls>%s</NtryDtls></Ntry>\n",
 		 t1);
 	assert_int_equal(parse(doc(53, 4, body)), 0);
 	assert_int_equal(got.n, 1);
@@ -413,11 +413,27 @@ static void test_batch(void **state)
 	snprintf(t1, sizeof t1, TX_FMT, E2E1, "<Amt Ccy=\"USD\">60.00</Amt>");
 	snprintf(body, sizeof body,
 		 "<Ntry><Amt Ccy=\"BRL\">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
-		 "<NtryDtls>%s</NtryDtls></Ntry>\n",
+		 "<ValDt><Dt>2026-11-23</Dt></ValDt><NtryDtls>%s</NtryDtls></Ntry>\n",
 		 t1);
 	assert_int_equal(parse(doc(53, 4, body)), 0);
 	assert_int_equal(got.ev[0].paid_cents, 30000);
 	assert_int_equal(got.nwarn, 0);
+
+	/* an entry without dates: the statement's creation date, said; none at all: refused */
+	assert_int_equal(parse(doc(53, 2,
+				   "<Ntry><Amt Ccy=\"BRL\">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts></Ntry>\n")),
+			 0);
+	assert_int_equal(got.nwarn, 1);
+	assert_string_equal(got.warn[0].msg, "no booking date (BookgDt) nor value date (ValDt): dated 2026-11-24, "
+					     "the statement's creation date");
+	assert_int_equal(got.ev[0].occurrence_date, got.ev[0].credit_date);
+	assert_int_equal(got.ev[0].occurrence_date, info.generated);
+	assert_int_equal(parse("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.08\"><BkToCstmrDbtCdtNtfctn>"
+			       "<Ntfctn><Ntry><Amt Ccy=\"BRL\">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+			       "</Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"),
+			 -1);
+	assert_error("t.xml:1:97: error: field 'Ntry/BookgDt': missing, as are ValDt and the statement's creation "
+		     "date: the credit of 5.00 BRL cannot be dated");
 
 	/* no TxDtls at all: the entry is the event */
 	assert_int_equal(parse(doc(53, 2,
@@ -513,8 +529,8 @@ static void test_payer_documents(void **state)
 	char body[2048];
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		snprintf(body, sizeof body,
-			 "<Ntry><Amt Ccy=\"BRL\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><NtryDtls><TxDtls>"
-			 "<RltdPties><Dbtr><Id><OrgId><Othr><Id>%s</Id></Othr></OrgId></Id></Dbtr></RltdPties>"
+			 "<Ntry><Amt Ccy=\"BRL\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><ValDt><Dt>2026-11-23</Dt>"
+			 "</ValDt><NtryDtls><TxDtls><RltdPties><Dbtr><Id><OrgId><Othr><Id>%s</Id></Othr></OrgId></Id></Dbtr></RltdPties>"
 			 "</TxDtls></NtryDtls></Ntry>\n",
 			 cases[i].id);
 		assert_int_equal(parse(doc(53, 2, body)), 0);
@@ -533,7 +549,8 @@ static void test_payer_documents(void **state)
 	assert_false(got.ev[0].payer_document_partial);
 	/* the warning names the element path and line */
 	assert_int_equal(parse(doc(53, 8,
-				   "<Ntry><Amt Ccy=\"BRL\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>\n"
+				   "<Ntry><Amt Ccy=\"BRL\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+				   "<BookgDt><Dt>2026-11-23</Dt></BookgDt>\n"
 				   "<NtryDtls><TxDtls><RltdPties><Dbtr><Pty><Id><PrvtId><Othr>\n"
 				   "  <Id>111.111.111-12</Id></Othr></PrvtId></Id></Pty></Dbtr></RltdPties></TxDtls>"
 				   "</NtryDtls></Ntry>\n")),
@@ -769,8 +786,9 @@ static void test_errors(void **state)
 	assert_error_has("no notification (Ntfctn) in this camt.054");
 	/* an id longer than ISO's 35 characters is not used, and said */
 	assert_int_equal(parse(doc(53, 2,
-				   "<Ntry><Amt Ccy=\"BRL\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><NtryDtls>"
-				   "<TxDtls><Refs><EndToEndId>E18236120202611231014s0123456789XXXXXXXX</EndToEndId></Refs>"
+				   "<Ntry><Amt Ccy=\"BRL\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>"
+				   "2026-11-23</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>"
+				   "E18236120202611231014s0123456789XXXXXXXX</EndToEndId></Refs>"
 				   "</TxDtls></NtryDtls></Ntry>\n")),
 			 0);
 	assert_string_equal(got.ev[0].end_to_end_id, "");

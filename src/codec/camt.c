@@ -795,6 +795,7 @@ static void element_ended(struct parser *p, int f, const char *s, size_t len)
 		break;
 	case E_NTRY: {
 		e->line_end = p->ctxt->input->line;
+		p->em.fallback_date = st->created != CDATE_NONE ? st->created : p->grp_created;
 		long n = camt_entry_finish(&p->em, st, e);
 		if (n < 0) {
 			p->failed = 1;

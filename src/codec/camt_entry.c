@@ -294,6 +294,20 @@ long camt_entry_finish(struct camt_emit *em, struct camt_stmt *st, const struct 
 		kind = EVENT_REVERSAL;
 	}
 
+	if (e->booked == CDATE_NONE && e->value == CDATE_NONE) {
+		/* Tolerated (pix.md §9), but a payment needs a date. */
+		if (em->fallback_date == CDATE_NONE)
+			return fail(em, e, "Ntry/BookgDt",
+				    "missing, as are ValDt and the statement's creation date: the %s of %s %s cannot be "
+				    "dated",
+				    kind == EVENT_CREDIT ? "credit" : "reversal", amount, e->ccy);
+		char created[16];
+		date_format_iso(em->fallback_date, created, sizeof created);
+		camt_notice(em, DIAG_WARNING, e->line, e->col, "Ntry/BookgDt",
+			    "no booking date (BookgDt) nor value date (ValDt): dated %s, the statement's creation date",
+			    created);
+	}
+
 	int64_t sum = 0, c;
 	int all = e->ntx > 0;
 	for (size_t i = 0; i < e->ntx; i++) {

@@ -30,8 +30,9 @@ cat >"$work/gen/config.h" <<'CONFIG'
 #define PACKAGE "concilia"
 #define PACKAGE_VERSION "fuzz"
 CONFIG
-crypto_libs=$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
-cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I$top/src -I$work/gen"
+crypto_libs="$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto) $(pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)"
+xml_cflags=$(pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I$top/src -I$work/gen $xml_cflags"
 # The library sources (minus a formats_builtin.c left by an in-tree build)
 # go into an archive, so that each target links only what it uses.
 echo "== building the instrumented libraries"
@@ -68,6 +69,7 @@ for name in $names; do
 	case $name in
 	layout) set -- "$@" "$top/formats" ;;
 	cnab*) [ -d "$interop/cnab" ] && set -- "$@" "$interop/cnab" ;;
+	camt) [ -d "$interop/pix/camt" ] && set -- "$@" "$interop/pix/camt" "$top/tests/data/camt" ;;
 	esac
 	echo "== fuzzing fuzz-$name for ${seconds}s (seeds: $*)"
 	# The first corpus folder is the writable one; seed folders are only read.
