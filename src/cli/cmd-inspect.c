@@ -259,12 +259,16 @@ static int inspect_statement(const char *path, const struct bank_file_format *fm
 		else
 			warnings++;
 	}
-	printf("%s: %ld entr%s, %ld event%s", path, info.records, info.records == 1 ? "y" : "ies", sl.events,
-	       sl.events == 1 ? "" : "s");
-	if (prc == 0 && info.records > info.titles)
-		printf(" (%ld entr%s not imported: not money received)", info.records - info.titles,
-		       info.records - info.titles == 1 ? "y" : "ies");
-	printf("; %ld error%s, %ld warning%s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	printf("%s: ", path);
+	if (prc == 0) {
+		printf("%ld entr%s, %ld event%s", info.records, info.records == 1 ? "y" : "ies", sl.events,
+		       sl.events == 1 ? "" : "s");
+		if (info.records > info.titles)
+			printf(" (%ld entr%s not imported: not money received)", info.records - info.titles,
+			       info.records - info.titles == 1 ? "y" : "ies");
+		printf("; ");
+	}
+	printf("%ld error%s, %ld warning%s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	if (notes)
 		printf(", %ld note%s", notes, notes == 1 ? "" : "s");
 	printf(": %s\n", prc == 0 ? "concilia would import it" : "concilia would refuse it");

@@ -815,6 +815,7 @@ static void element_ended(struct parser *p, int f, const char *s, size_t len)
 		return;
 	switch (p->stack[f].el) {
 	case E_TX:
+		tx->line_end = p->ctxt->input->line;
 		p->entry.ntx++;
 		p->tx = NULL;
 		break;

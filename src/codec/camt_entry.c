@@ -181,7 +181,9 @@ static int emit(struct camt_emit *em, const struct camt_stmt *st, const struct c
 	struct bank_event *ev = &em->ev;
 	memset(ev, 0, sizeof *ev);
 	ev->line = e->line;
-	ev->line_end = e->line_end;
+	/* Each transaction of a batch ends where its TxDtls ends, so that
+	 * inspect shows a problem under the transaction it is about. */
+	ev->line_end = tx && tx != &e->tx[e->ntx - 1] ? tx->line_end : e->line_end;
 	ev->bank = st->bank;
 	size_t alen = strlen(st->account);
 	snprintf(ev->agreement, sizeof ev->agreement, "%s",

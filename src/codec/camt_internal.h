@@ -38,6 +38,7 @@ struct camt_tx {
 	int has_rtr;     /* RtrInf present: a returned payment */
 	char rtr_reason[8];
 	cdate accepted; /* RltdDts/AccptncDtTm */
+	long line_end;  /* of </TxDtls> */
 };
 
 struct camt_entry {
