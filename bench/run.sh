@@ -2,14 +2,18 @@
 # Import benchmark (issue 3): generates CNAB 240 returns, measures the
 # physical floor (cat), parse+validate without the database, and the full
 # import of every file into a fresh SQLite ledger, then reconciles.
+# Then the same for a camt.053 statement (issue 6): parse alone, and
+# `concilia import` into a fresh ledger.
 # Run from the build directory: `make bench` (BENCH_TITLES, default 1000000,
-# split into files of at most 450000 titles).
+# split into files of at most 450000 titles; BENCH_CAMT_ENTRIES, default
+# 100000; BENCH_ONLY=camt skips the CNAB part).
 set -eu
 titles=${BENCH_TITLES:-1000000}
 per_file=450000
 work=${BENCH_DIR:-$(mktemp -d /tmp/concilia-bench.XXXXXX)}
 bin=$(pwd)
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(date -u +%Y-%m-%dT%H:%MZ)"
+if [ "${BENCH_ONLY:-}" != camt ]; then
 files=
 n=0 first=1 nsa=1
 while [ "$n" -lt "$titles" ]; do
@@ -29,4 +33,20 @@ rm -f "$db"*
 "$bin/concilia" --db "$db" -q receivables import "$work"/recv-*.csv
 /usr/bin/time -f "import: %e s wall, %M KB peak RSS" "$bin/concilia" --db "$db" -q import $files
 /usr/bin/time -f "reconcile: %e s wall, %M KB peak RSS" "$bin/concilia" --db "$db" reconcile || true
+fi
+
+# camt.053: a day of a busy BRL account (bench/gen-camt: Pix credits,
+# batches, TEDs, devoluções, debits).
+entries=${BENCH_CAMT_ENTRIES:-100000}
+"$bin/bench/gen-camt" -n "$entries" > "$work/camt053.xml"
+bytes=$(wc -c < "$work/camt053.xml")
+echo "generated a camt.053 of $entries entries, $((bytes / 1000000)) MB, $(wc -l < "$work/camt053.xml") lines"
+"$bin/bench/parse-camt" "$work/camt053.xml" 3
+db="$work/bench-camt.db"
+rm -f "$db"*
+"$bin/concilia" --db "$db" -q init
+t0=$(date +%s.%N)
+/usr/bin/time -f "camt import: %e s wall (%U s user, %S s sys), %M KB peak RSS" "$bin/concilia" --db "$db" -q import "$work/camt053.xml"
+t1=$(date +%s.%N)
+echo "camt import: $(echo "$entries / ($t1 - $t0)" | bc) entries/s, $(echo "$bytes / ($t1 - $t0) / 1000000" | bc) MB/s"
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"

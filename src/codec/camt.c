@@ -352,13 +352,11 @@ static void tag_position(xmlParserCtxtPtr c, long *line, int *col)
 	*line = in->line;
 	*col = in->col;
 	const xmlChar *lt = in->cur;
+	int newlines = 0;
 	while (lt > in->base && *lt != '<')
-		lt--;
+		newlines += *lt-- == '\n';
 	if (*lt != '<')
 		return;
-	int newlines = 0;
-	for (const xmlChar *q = lt; q < in->cur; q++)
-		newlines += *q == '\n';
 	if (newlines == 0) {
 		*col = in->col - (int)(in->cur - lt);
 	} else {
@@ -551,7 +549,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		return;
 	for (int i = 0; i < p->nchildren[parent]; i++) {
 		const struct rule *r = &rules[p->children[parent][i]];
-		if (strcmp(r->name, (const char *)localname) == 0) {
+		if (r->name[0] == localname[0] && strcmp(r->name, (const char *)localname) == 0) {
 			fr->el = r->child;
 			fr->rule = p->children[parent][i];
 			break;
@@ -745,15 +743,17 @@ static void element_ended(struct parser *p, int f, const char *s, size_t len)
 		read_id(p, f, e->ntry_ref, s, len);
 		break;
 	case E_NTRY_AMT:
-		if (read_amount(p, f, s, len, &e->amt) == 0) {
+		if (read_amount(p, f, s, len, &e->amt) != 0)
+			break;
+		if (!p->em.opt.any_currency && strcmp(p->ccy, "BRL") != 0) {
 			char amount[40];
 			money_format(e->amt, amount, sizeof amount);
 			snprintf(tmp, sizeof tmp, "an entry of %s", amount);
-			if (brl_only(p, f, tmp, p->ccy) == 0) {
-				e->has_amt = 1;
-				memcpy(e->ccy, p->ccy, sizeof e->ccy);
-			}
+			brl_only(p, f, tmp, p->ccy);
+			break;
 		}
+		e->has_amt = 1;
+		memcpy(e->ccy, p->ccy, sizeof e->ccy);
 		break;
 	case E_NTRY_CDI:
 		e->cdi = direction(p, f, s, len);

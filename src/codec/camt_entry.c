@@ -30,6 +30,18 @@ void camt_notice(struct camt_emit *em, enum diag_severity sev, long line, int co
 	em->warn(em->wctx, &d);
 }
 
+/* Copies src into a fixed field, cut to fit (the fields are sized for what
+ * they receive; only a bound is needed). snprintf("%s") costs more than
+ * the rest of an event. */
+#define COPY(dst, src)        copy_text((dst), sizeof(dst), (src))
+#define COPY_AT(dst, at, src) copy_text((dst) + (at), sizeof(dst) - (at), (src))
+static void copy_text(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 static long fail(struct camt_emit *em, const struct camt_entry *e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -85,7 +97,7 @@ int camt_party_id(struct camt_party *p, const char *s, size_t len, const char **
 	char out[15];
 	if (taxid_normalize(s, len, out, why) != TAXID_NONE) {
 		if (p->doc[0] == '\0' || p->doc_partial) {
-			snprintf(p->doc, sizeof p->doc, "%s", out);
+			COPY(p->doc, out);
 			p->doc_partial = 0;
 		}
 		*why = NULL;
@@ -157,20 +169,20 @@ static void reversal_refs(struct bank_event *ev, const struct camt_tx *tx)
 	const size_t nrefs = sizeof refs / sizeof refs[0];
 	for (size_t i = 0; i < nrefs && !ev->refund_id[0]; i++)
 		if (camt_is_refund_id(refs[i]))
-			snprintf(ev->refund_id, sizeof ev->refund_id, "%s", refs[i]);
+			COPY(ev->refund_id, refs[i]);
 	for (size_t i = 0; i < nrefs && !ev->end_to_end_id[0]; i++)
 		if (camt_is_pix_id(refs[i]) && !camt_is_refund_id(refs[i]))
-			snprintf(ev->end_to_end_id, sizeof ev->end_to_end_id, "%s", refs[i]);
+			COPY(ev->end_to_end_id, refs[i]);
 	if (!ev->end_to_end_id[0] && tx->e2e[0] && !not_provided(tx->e2e) && strcmp(tx->e2e, ev->refund_id) != 0)
-		snprintf(ev->end_to_end_id, sizeof ev->end_to_end_id, "%s", tx->e2e);
+		COPY(ev->end_to_end_id, tx->e2e);
 	if (camt_is_txid(tx->txid) && strcmp(tx->txid, ev->refund_id) != 0 && strcmp(tx->txid, ev->end_to_end_id) != 0)
-		snprintf(ev->txid, sizeof ev->txid, "%s", tx->txid);
+		COPY(ev->txid, tx->txid);
 }
 
 static void copy_party(struct bank_event *ev, const struct camt_party *p)
 {
-	snprintf(ev->payer_name, sizeof ev->payer_name, "%s", p->name);
-	snprintf(ev->payer_document, sizeof ev->payer_document, "%s", p->doc);
+	COPY(ev->payer_name, p->name);
+	COPY(ev->payer_document, p->doc);
 	ev->payer_document_partial = p->doc_partial;
 }
 
@@ -186,8 +198,7 @@ static int emit(struct camt_emit *em, const struct camt_stmt *st, const struct c
 	ev->line_end = tx && tx != &e->tx[e->ntx - 1] ? tx->line_end : e->line_end;
 	ev->bank = st->bank;
 	size_t alen = strlen(st->account);
-	snprintf(ev->agreement, sizeof ev->agreement, "%s",
-		 st->account + (alen >= sizeof ev->agreement ? alen - (sizeof ev->agreement - 1) : 0));
+	COPY(ev->agreement, st->account + (alen >= sizeof ev->agreement ? alen - (sizeof ev->agreement - 1) : 0));
 	ev->kind = kind;
 	if (e->domain[0])
 		snprintf(ev->occurrence_text, sizeof ev->occurrence_text, "%s/%s/%s", e->domain, e->family,
@@ -207,23 +218,24 @@ static int emit(struct camt_emit *em, const struct camt_stmt *st, const struct c
 	ev->credit_date = e->value != CDATE_NONE ? e->value : e->booked != CDATE_NONE ? e->booked : ev->occurrence_date;
 	ev->paid_cents = ev->net_cents = cents;
 	const char *sref = tx && tx->svcr_ref[0] ? tx->svcr_ref : e->svcr_ref[0] ? e->svcr_ref : e->ntry_ref;
-	snprintf(ev->statement_ref, sizeof ev->statement_ref, "%s", sref);
+	COPY(ev->statement_ref, sref);
 	if (tx) {
-		snprintf(ev->free_text, sizeof ev->free_text, "%s", tx->ustrd);
+		COPY(ev->free_text, tx->ustrd);
 		if (kind == EVENT_CREDIT) {
 			if (!not_provided(tx->e2e))
-				snprintf(ev->end_to_end_id, sizeof ev->end_to_end_id, "%s", tx->e2e);
+				COPY(ev->end_to_end_id, tx->e2e);
 			const char *txid = camt_is_txid(tx->txid) ? tx->txid : camt_is_txid(tx->cdtr_ref) ? tx->cdtr_ref : "";
-			snprintf(ev->txid, sizeof ev->txid, "%s", txid);
+			COPY(ev->txid, txid);
 			copy_party(ev, &tx->dbtr);
 		} else {
 			reversal_refs(ev, tx);
 			copy_party(ev, &tx->cdtr);
 		}
 	}
-	if (kind == EVENT_CREDIT && camt_is_pix_id(ev->end_to_end_id))
-		snprintf(ev->identity, sizeof ev->identity, "pix|%s", ev->end_to_end_id);
-	else if (kind == EVENT_REVERSAL && camt_is_pix_id(ev->end_to_end_id) &&
+	if (kind == EVENT_CREDIT && camt_is_pix_id(ev->end_to_end_id)) {
+		memcpy(ev->identity, "pix|", 4);
+		COPY_AT(ev->identity, 4, ev->end_to_end_id);
+	} else if (kind == EVENT_REVERSAL && camt_is_pix_id(ev->end_to_end_id) &&
 		 (ev->refund_id[0] || ev->statement_ref[0]))
 		snprintf(ev->identity, sizeof ev->identity, "pixdev|%s|%s", ev->end_to_end_id,
 			 ev->refund_id[0] ? ev->refund_id : ev->statement_ref);
@@ -256,7 +268,7 @@ long camt_entry_finish(struct camt_emit *em, struct camt_stmt *st, const struct 
 	if (e->status[0] == '\0')
 		return fail(em, e, "Ntry/Sts",
 			    "missing: every entry has a status, and only booked (BOOK) entries are money");
-	money_format(e->amt, amount, sizeof amount);
+	money_format(e->amt, amount, sizeof amount); /* for notes and messages */
 	const char *dir = e->cdi > 0 ? "credit" : "debit";
 	if (strcmp(e->status, "BOOK") != 0) {
 		em->stats->not_booked++;
