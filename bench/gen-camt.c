@@ -59,20 +59,21 @@ static void cnpj(unsigned base, char out[15])
 	out[14] = '\0';
 }
 
-static const char *const first[] = {"Maria", "João", "Ana", "José", "Francisco", "Antônia", "Carlos", "Paula",
-				    "Luiz", "Fernanda", "Márcio", "Juliana"};
-static const char *const last[] = {"da Silva", "dos Santos", "Oliveira", "Souza", "Pereira", "Lima",
-				   "Carvalho", "Ferreira", "Rodrigues", "Almeida", "Gonçalves", "Araújo"};
+static const char *const first[] = {"Maria",  "João",  "Ana",  "José",     "Francisco", "Antônia",
+                                    "Carlos", "Paula", "Luiz", "Fernanda", "Márcio",    "Juliana"};
+static const char *const last[] = {"da Silva", "dos Santos", "Oliveira",  "Souza",   "Pereira",   "Lima",
+                                   "Carvalho", "Ferreira",   "Rodrigues", "Almeida", "Gonçalves", "Araújo"};
 static const char *const ispb[] = {"18236120", "60701190", "00000000", "60746948", "00360305",
-				   "90400888", "00416968", "10573521", "31872495", "08561701"};
+                                   "90400888", "00416968", "10573521", "31872495", "08561701"};
 
 static FILE *out; /* /dev/null on the first pass */
 static const char *date_text = "2026-11-23";
 static long entry_no;
 
-#define BAL                                                                                        \
-	"      <Bal>\n        <Tp>\n          <CdOrPrtry>\n            <Cd>%s</Cd>\n          </CdOrPrtry>\n" \
-	"        </Tp>\n        <Amt Ccy=\"BRL\">%s</Amt>\n        <CdtDbtInd>CRDT</CdtDbtInd>\n"             \
+#define BAL                                                                                                  \
+	"      <Bal>\n        <Tp>\n          <CdOrPrtry>\n            <Cd>%s</Cd>\n          "              \
+	"</CdOrPrtry>\n"                                                                                     \
+	"        </Tp>\n        <Amt Ccy=\"BRL\">%s</Amt>\n        <CdtDbtInd>CRDT</CdtDbtInd>\n"            \
 	"        <Dt>\n          <Dt>%s</Dt>\n        </Dt>\n      </Bal>\n"
 
 static void money(long long cents, char *buf, size_t n)
@@ -85,7 +86,8 @@ static void e2e(char id[33], char kind, int hh, int mm)
 {
 	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	char stamp[13];
-	snprintf(stamp, sizeof stamp, "%.4s%.2s%.2s%02d%02d", date_text, date_text + 5, date_text + 8, hh, mm);
+	snprintf(stamp, sizeof stamp, "%.4s%.2s%.2s%02d%02d", date_text, date_text + 5, date_text + 8, hh,
+	         mm);
 	int n = snprintf(id, 33, "%c%s%s", kind, ispb[next() % 10], stamp);
 	for (; n < 32; n++)
 		id[n] = alnum[next() % (sizeof alnum - 1)];
@@ -99,53 +101,55 @@ static void party(const char *role, int company)
 		cnpj(next() % 90000000 + 10000000, doc);
 	else
 		cpf(next() % 900000000 + 100000000, doc);
-	fprintf(out, "              <%s>\n"
-	       "                <Pty>\n"
-	       "                  <Nm>%s %s%s</Nm>\n"
-	       "                  <Id>\n"
-	       "                    <%s>\n"
-	       "                      <Othr>\n"
-	       "                        <Id>%s</Id>\n"
-	       "                      </Othr>\n"
-	       "                    </%s>\n"
-	       "                  </Id>\n"
-	       "                </Pty>\n"
-	       "              </%s>\n",
-	       role, first[next() % 12], last[next() % 12], company ? " Ltda" : "", company ? "OrgId" : "PrvtId",
-	       doc, company ? "OrgId" : "PrvtId", role);
+	fprintf(out,
+	        "              <%s>\n"
+	        "                <Pty>\n"
+	        "                  <Nm>%s %s%s</Nm>\n"
+	        "                  <Id>\n"
+	        "                    <%s>\n"
+	        "                      <Othr>\n"
+	        "                        <Id>%s</Id>\n"
+	        "                      </Othr>\n"
+	        "                    </%s>\n"
+	        "                  </Id>\n"
+	        "                </Pty>\n"
+	        "              </%s>\n",
+	        role, first[next() % 12], last[next() % 12], company ? " Ltda" : "",
+	        company ? "OrgId" : "PrvtId", doc, company ? "OrgId" : "PrvtId", role);
 }
 
 static void entry_open(long long cents, const char *cdi, int hh, int mm, const char *dom, const char *fam,
-		       const char *sub)
+                       const char *sub)
 {
 	char amt[32];
 	money(cents, amt, sizeof amt);
 	entry_no++;
-	fprintf(out, "      <Ntry>\n"
-	       "        <NtryRef>%ld</NtryRef>\n"
-	       "        <Amt Ccy=\"BRL\">%s</Amt>\n"
-	       "        <CdtDbtInd>%s</CdtDbtInd>\n"
-	       "        <Sts>\n"
-	       "          <Cd>BOOK</Cd>\n"
-	       "        </Sts>\n"
-	       "        <BookgDt>\n"
-	       "          <DtTm>%sT%02d:%02d:%02d-03:00</DtTm>\n"
-	       "        </BookgDt>\n"
-	       "        <ValDt>\n"
-	       "          <Dt>%s</Dt>\n"
-	       "        </ValDt>\n"
-	       "        <AcctSvcrRef>BB%.4s%.2s%.2s%07ld</AcctSvcrRef>\n"
-	       "        <BkTxCd>\n"
-	       "          <Domn>\n"
-	       "            <Cd>%s</Cd>\n"
-	       "            <Fmly>\n"
-	       "              <Cd>%s</Cd>\n"
-	       "              <SubFmlyCd>%s</SubFmlyCd>\n"
-	       "            </Fmly>\n"
-	       "          </Domn>\n"
-	       "        </BkTxCd>\n",
-	       entry_no, amt, cdi, date_text, hh, mm, (int)(next() % 60), date_text, date_text, date_text + 5,
-	       date_text + 8, entry_no, dom, fam, sub);
+	fprintf(out,
+	        "      <Ntry>\n"
+	        "        <NtryRef>%ld</NtryRef>\n"
+	        "        <Amt Ccy=\"BRL\">%s</Amt>\n"
+	        "        <CdtDbtInd>%s</CdtDbtInd>\n"
+	        "        <Sts>\n"
+	        "          <Cd>BOOK</Cd>\n"
+	        "        </Sts>\n"
+	        "        <BookgDt>\n"
+	        "          <DtTm>%sT%02d:%02d:%02d-03:00</DtTm>\n"
+	        "        </BookgDt>\n"
+	        "        <ValDt>\n"
+	        "          <Dt>%s</Dt>\n"
+	        "        </ValDt>\n"
+	        "        <AcctSvcrRef>BB%.4s%.2s%.2s%07ld</AcctSvcrRef>\n"
+	        "        <BkTxCd>\n"
+	        "          <Domn>\n"
+	        "            <Cd>%s</Cd>\n"
+	        "            <Fmly>\n"
+	        "              <Cd>%s</Cd>\n"
+	        "              <SubFmlyCd>%s</SubFmlyCd>\n"
+	        "            </Fmly>\n"
+	        "          </Domn>\n"
+	        "        </BkTxCd>\n",
+	        entry_no, amt, cdi, date_text, hh, mm, (int)(next() % 60), date_text, date_text,
+	        date_text + 5, date_text + 8, entry_no, dom, fam, sub);
 }
 
 /* One TxDtls of a Pix credit (or of a devolução when rtr). */
@@ -155,7 +159,7 @@ static void pix_tx(long long cents, int hh, int mm, int rtr)
 	money(cents, amt, sizeof amt);
 	e2e(id, 'E', hh, mm);
 	fprintf(out, "          <TxDtls>\n"
-	       "            <Refs>\n");
+	             "            <Refs>\n");
 	if (rtr) {
 		char d[33];
 		e2e(d, 'D', hh, mm);
@@ -164,38 +168,42 @@ static void pix_tx(long long cents, int hh, int mm, int rtr)
 	fprintf(out, "              <EndToEndId>%s</EndToEndId>\n", id);
 	if (!rtr && next() % 10 < 6)
 		fprintf(out, "              <TxId>cob%.4s%07ld%016u</TxId>\n", date_text, entry_no, next());
-	fprintf(out, "            </Refs>\n"
-	       "            <Amt Ccy=\"BRL\">%s</Amt>\n"
-	       "            <RltdPties>\n",
-	       amt);
+	fprintf(out,
+	        "            </Refs>\n"
+	        "            <Amt Ccy=\"BRL\">%s</Amt>\n"
+	        "            <RltdPties>\n",
+	        amt);
 	party(rtr ? "Cdtr" : "Dbtr", next() % 5 == 0);
-	fprintf(out, "            </RltdPties>\n"
-	       "            <RltdAgts>\n"
-	       "              <DbtrAgt>\n"
-	       "                <FinInstnId>\n"
-	       "                  <ClrSysMmbId>\n"
-	       "                    <MmbId>%s</MmbId>\n"
-	       "                  </ClrSysMmbId>\n"
-	       "                </FinInstnId>\n"
-	       "              </DbtrAgt>\n"
-	       "            </RltdAgts>\n",
-	       ispb[next() % 10]);
+	fprintf(out,
+	        "            </RltdPties>\n"
+	        "            <RltdAgts>\n"
+	        "              <DbtrAgt>\n"
+	        "                <FinInstnId>\n"
+	        "                  <ClrSysMmbId>\n"
+	        "                    <MmbId>%s</MmbId>\n"
+	        "                  </ClrSysMmbId>\n"
+	        "                </FinInstnId>\n"
+	        "              </DbtrAgt>\n"
+	        "            </RltdAgts>\n",
+	        ispb[next() % 10]);
 	if (next() % 3 == 0)
-		fprintf(out, "            <RmtInf>\n"
-		       "              <Ustrd>Pedido %u - parcela %u/3</Ustrd>\n"
-		       "            </RmtInf>\n",
-		       next() % 100000, next() % 3 + 1);
+		fprintf(out,
+		        "            <RmtInf>\n"
+		        "              <Ustrd>Pedido %u - parcela %u/3</Ustrd>\n"
+		        "            </RmtInf>\n",
+		        next() % 100000, next() % 3 + 1);
 	if (rtr)
 		fprintf(out, "            <RtrInf>\n"
-		       "              <Rsn>\n"
-		       "                <Prtry>MD06</Prtry>\n"
-		       "              </Rsn>\n"
-		       "            </RtrInf>\n");
-	fprintf(out, "            <RltdDts>\n"
-	       "              <AccptncDtTm>%sT%02d:%02d:%02d.%03u-03:00</AccptncDtTm>\n"
-	       "            </RltdDts>\n"
-	       "          </TxDtls>\n",
-	       date_text, hh, mm, (int)(next() % 60), next() % 1000);
+		             "              <Rsn>\n"
+		             "                <Prtry>MD06</Prtry>\n"
+		             "              </Rsn>\n"
+		             "            </RtrInf>\n");
+	fprintf(out,
+	        "            <RltdDts>\n"
+	        "              <AccptncDtTm>%sT%02d:%02d:%02d.%03u-03:00</AccptncDtTm>\n"
+	        "            </RltdDts>\n"
+	        "          </TxDtls>\n",
+	        date_text, hh, mm, (int)(next() % 60), next() % 1000);
 }
 
 int main(int argc, char **argv)
@@ -233,30 +241,31 @@ int main(int argc, char **argv)
 			char o[32], cl[32];
 			money(opening, o, sizeof o);
 			money(opening + sum, cl, sizeof cl);
-			fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			       "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">\n"
-			       "  <BkToCstmrStmt>\n"
-			       "    <GrpHdr>\n"
-			       "      <MsgId>BENCH%.4s%.2s%.2s</MsgId>\n"
-			       "      <CreDtTm>%sT23:59:59-03:00</CreDtTm>\n"
-			       "    </GrpHdr>\n"
-			       "    <Stmt>\n"
-			       "      <Id>STMT-%s</Id>\n"
-			       "      <CreDtTm>%sT23:59:59-03:00</CreDtTm>\n"
-			       "      <Acct>\n"
-			       "        <Id>\n"
-			       "          <IBAN>BR9500000000012340000567890C1</IBAN>\n"
-			       "        </Id>\n"
-			       "        <Ccy>BRL</Ccy>\n"
-			       "        <Svcr>\n"
-			       "          <FinInstnId>\n"
-			       "            <ClrSysMmbId>\n"
-			       "              <MmbId>00000000</MmbId>\n"
-			       "            </ClrSysMmbId>\n"
-			       "          </FinInstnId>\n"
-			       "        </Svcr>\n"
-			       "      </Acct>\n",
-			       date_text, date_text + 5, date_text + 8, date_text, date_text, date_text);
+			fprintf(out,
+			        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			        "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">\n"
+			        "  <BkToCstmrStmt>\n"
+			        "    <GrpHdr>\n"
+			        "      <MsgId>BENCH%.4s%.2s%.2s</MsgId>\n"
+			        "      <CreDtTm>%sT23:59:59-03:00</CreDtTm>\n"
+			        "    </GrpHdr>\n"
+			        "    <Stmt>\n"
+			        "      <Id>STMT-%s</Id>\n"
+			        "      <CreDtTm>%sT23:59:59-03:00</CreDtTm>\n"
+			        "      <Acct>\n"
+			        "        <Id>\n"
+			        "          <IBAN>BR9500000000012340000567890C1</IBAN>\n"
+			        "        </Id>\n"
+			        "        <Ccy>BRL</Ccy>\n"
+			        "        <Svcr>\n"
+			        "          <FinInstnId>\n"
+			        "            <ClrSysMmbId>\n"
+			        "              <MmbId>00000000</MmbId>\n"
+			        "            </ClrSysMmbId>\n"
+			        "          </FinInstnId>\n"
+			        "        </Svcr>\n"
+			        "      </Acct>\n",
+			        date_text, date_text + 5, date_text + 8, date_text, date_text, date_text);
 			fprintf(out, BAL, "OPBD", o, date_text);
 			fprintf(out, BAL, "CLBD", cl, date_text);
 		}
@@ -276,26 +285,28 @@ int main(int argc, char **argv)
 				for (int j = 0; j < k; j++)
 					total += part[j] = (long long)(next() % 50000) + 100;
 				entry_open(total, "CRDT", hh, mm, "PMNT", "RRCT", "DMCT");
-				fprintf(out, "        <NtryDtls>\n"
-				       "          <Btch>\n"
-				       "            <NbOfTxs>%d</NbOfTxs>\n"
-				       "          </Btch>\n",
-				       k);
+				fprintf(out,
+				        "        <NtryDtls>\n"
+				        "          <Btch>\n"
+				        "            <NbOfTxs>%d</NbOfTxs>\n"
+				        "          </Btch>\n",
+				        k);
 				for (int j = 0; j < k; j++)
 					pix_tx(part[j], hh, mm, 0);
 				sum += total;
 			} else if (r < 90) {
 				entry_open(cents, "CRDT", hh, mm, "PMNT", "RCDT", "DMCT");
 				fprintf(out, "        <NtryDtls>\n"
-				       "          <TxDtls>\n"
-				       "            <RltdPties>\n");
+				             "          <TxDtls>\n"
+				             "            <RltdPties>\n");
 				party("Dbtr", 1);
-				fprintf(out, "            </RltdPties>\n"
-				       "            <RmtInf>\n"
-				       "              <Ustrd>TED NF %ld</Ustrd>\n"
-				       "            </RmtInf>\n"
-				       "          </TxDtls>\n",
-				       i);
+				fprintf(out,
+				        "            </RltdPties>\n"
+				        "            <RmtInf>\n"
+				        "              <Ustrd>TED NF %ld</Ustrd>\n"
+				        "            </RmtInf>\n"
+				        "          </TxDtls>\n",
+				        i);
 				sum += cents;
 			} else if (r < 92) {
 				cents /= 10;
@@ -305,21 +316,22 @@ int main(int argc, char **argv)
 				sum -= cents;
 			} else {
 				cents = r < 96 ? 250 : cents;
-				entry_open(cents, "DBIT", hh, mm, r < 96 ? "ACMT" : "PMNT", r < 96 ? "MDOP" : "ICDT",
-					   r < 96 ? "CHRG" : "DMCT");
-				fprintf(out, "        <AddtlNtryInf>%s</AddtlNtryInf>\n"
-				       "      </Ntry>\n",
-				       r < 96 ? "TARIFA PIX RECEBIDO" : "PAGAMENTO FORNECEDOR");
+				entry_open(cents, "DBIT", hh, mm, r < 96 ? "ACMT" : "PMNT",
+				           r < 96 ? "MDOP" : "ICDT", r < 96 ? "CHRG" : "DMCT");
+				fprintf(out,
+				        "        <AddtlNtryInf>%s</AddtlNtryInf>\n"
+				        "      </Ntry>\n",
+				        r < 96 ? "TARIFA PIX RECEBIDO" : "PAGAMENTO FORNECEDOR");
 				sum -= cents;
 				continue;
 			}
 			fprintf(out, "        </NtryDtls>\n"
-			       "      </Ntry>\n");
+			             "      </Ntry>\n");
 		}
 		if (pass == 1)
 			fprintf(out, "    </Stmt>\n"
-			       "  </BkToCstmrStmt>\n"
-			       "</Document>\n");
+			             "  </BkToCstmrStmt>\n"
+			             "</Document>\n");
 	}
 	fclose(sink);
 	return fflush(stdout) == 0 ? 0 : 1;

@@ -53,7 +53,8 @@ int main(int argc, char **argv)
 		struct timespec a, b;
 		events = 0;
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (camt_parse_with(NULL, argv[1], fb.data, fb.len, &info, &st, on_event, NULL, NULL, NULL, &d) != 0) {
+		if (camt_parse_with(NULL, argv[1], fb.data, fb.len, &info, &st, on_event, NULL, NULL, NULL,
+		                    &d) != 0) {
 			diag_print(stderr, &d);
 			return 2;
 		}
@@ -62,7 +63,8 @@ int main(int argc, char **argv)
 		if (s < best)
 			best = s;
 	}
-	printf("%s: %zu bytes, %ld entries, %ld events (%ld credits, %ld reversals, %ld debits skipped); best of %d: "
+	printf("%s: %zu bytes, %ld entries, %ld events (%ld credits, %ld reversals, %ld debits skipped); "
+	       "best of %d: "
 	       "%.3f s = %.0f MB/s, %.0f entries/s; heap held while parsing: %zu KB\n",
 	       argv[1], fb.len, info.records, events, st.credits, st.reversals, st.debits, repeat, best,
 	       (double)fb.len / best / 1e6, (double)info.records / best, (peak_heap - base_heap) / 1024);

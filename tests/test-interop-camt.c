@@ -50,8 +50,17 @@ struct sample {
 };
 
 static const struct sample samples[] = {
-    {"genkgo-camt053.only-Dt-with-DtTm.xml", NULL, "t.xml:23:17: error: field 'Bal/Amt': a balance is in RON",
-     "camt.053.001.02", "33BUKB20201555555555", "2025-07-24", 0, 0, 0, 0, {{0}}},
+    {"genkgo-camt053.only-Dt-with-DtTm.xml",
+     NULL,
+     "t.xml:23:17: error: field 'Bal/Amt': a balance is in RON",
+     "camt.053.001.02",
+     "33BUKB20201555555555",
+     "2025-07-24",
+     0,
+     0,
+     0,
+     0,
+     {{0}}},
     {"genkgo-camt053.v2.five-decimals.xml",
      NULL,
      "t.xml:35:17: error: field 'Acct/Ccy': the account NL26VAYB8060476890 is in EUR",
@@ -99,11 +108,28 @@ static const struct sample samples[] = {
      /* BookgDt 2014-12-31T13:15:00+01:00; its TxDtls amount is SEK 0, not the entry's */
      {{EVENT_CREDIT, 885, "2014-12-31", "2015-01-02", "MUELL/FINP/RA12345", "4654654654654654",
        "AAAASESS-FP-CN_98765/01", "NAME NAME", "", "PMNT/RCDT/BOOK"}}},
-    {"genkgo-camt054.v2.xml", NULL, "t.xml:59:17: error: field 'Ntry/Amt': an entry of 200000.00 is in SEK",
-     "camt.054.001.02", "H2801234000123456789", "2007-10-18", 1, 1, 0, 0, {{0}}},
-    {"genkgo-camt054.v8-with-UETR.xml", NULL,
-     "t.xml:17:9: error: field 'Ntry/Amt': an entry of 200000.00 is in SEK", "camt.054.001.08",
-     "H2801234000123456789", "2007-10-18", 1, 1, 0, 0, {{0}}},
+    {"genkgo-camt054.v2.xml",
+     NULL,
+     "t.xml:59:17: error: field 'Ntry/Amt': an entry of 200000.00 is in SEK",
+     "camt.054.001.02",
+     "H2801234000123456789",
+     "2007-10-18",
+     1,
+     1,
+     0,
+     0,
+     {{0}}},
+    {"genkgo-camt054.v8-with-UETR.xml",
+     NULL,
+     "t.xml:17:9: error: field 'Ntry/Amt': an entry of 200000.00 is in SEK",
+     "camt.054.001.08",
+     "H2801234000123456789",
+     "2007-10-18",
+     1,
+     1,
+     0,
+     0,
+     {{0}}},
     {"oca-test-camt053.xml",
      NULL,
      "t.xml:32:17: error: field 'Bal/Amt': a balance is in EUR",
@@ -183,11 +209,12 @@ static void check_sample(const struct sample *s, const struct file_bytes *fb)
 
 	check(camt_sniff(fb->data, fb->len) == 1, s->file, "not recognized as camt");
 	nevents = nwarnings = 0;
-	int rc = camt_parse_with(&any, "t.xml", fb->data, fb->len, &info, &stats, on_event, NULL, on_warn, NULL, &err);
+	int rc = camt_parse_with(&any, "t.xml", fb->data, fb->len, &info, &stats, on_event, NULL, on_warn,
+	                         NULL, &err);
 	diag_format(&err, buf, sizeof buf);
 	if (s->error) {
-		check(rc == -1 && strstr(buf, s->error) != NULL, s->file, "expected the error \"%s\", got \"%s\"",
-		      s->error, rc ? buf : "(accepted)");
+		check(rc == -1 && strstr(buf, s->error) != NULL, s->file,
+		      "expected the error \"%s\", got \"%s\"", s->error, rc ? buf : "(accepted)");
 	} else {
 		check(rc == 0, s->file, "refused: %s", buf);
 	}
@@ -217,13 +244,14 @@ static void check_sample(const struct sample *s, const struct file_bytes *fb)
 		CHECK_STR("occurrence_text", ev->occurrence_text, w->occurrence_text);
 		CHECK_STR("agreement", ev->agreement, s->account);
 		/* none of them carries a Pix endToEndId */
-		check(ev->weak_identity && strncmp(ev->identity, "camt|", 5) == 0, s->file, "event %d: identity %s", i,
-		      ev->identity);
+		check(ev->weak_identity && strncmp(ev->identity, "camt|", 5) == 0, s->file,
+		      "event %d: identity %s", i, ev->identity);
 	}
 
 	/* what `concilia import` does with it */
 	nevents = 0;
-	rc = camt_parse_with(NULL, "t.xml", fb->data, fb->len, &info, &stats, on_event, NULL, NULL, NULL, &err);
+	rc = camt_parse_with(NULL, "t.xml", fb->data, fb->len, &info, &stats, on_event, NULL, NULL, NULL,
+	                     &err);
 	diag_format(&err, buf, sizeof buf);
 	check(rc == -1 && strncmp(buf, s->brl_error, strlen(s->brl_error)) == 0, s->file,
 	      "under the BRL rule: expected \"%s...\", got \"%s\"", s->brl_error, rc ? buf : "(accepted)");
@@ -250,7 +278,8 @@ static void test_interop_camt(void **state)
 		while (i < NSAMPLES && strcmp(samples[i].file, e->d_name) != 0)
 			i++;
 		if (i == NSAMPLES) {
-			check(0, e->d_name, "a sample without a row in tests/test-interop-camt.c: say what it must give");
+			check(0, e->d_name,
+			      "a sample without a row in tests/test-interop-camt.c: say what it must give");
 			continue;
 		}
 		struct file_bytes fb;

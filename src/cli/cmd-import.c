@@ -316,6 +316,6 @@ static int run(struct cli *cli, int argc, char **argv)
 const struct command cmd_import = {
 	.name = "import",
 	.usage = "[--dry-run] [--strict] [--layout FILE] FILE...",
-	.summary = "import bank return files (CNAB 240 and CNAB 400 cobrança retorno)",
+	.summary = "import bank return files (CNAB 240 and CNAB 400 cobrança retorno, camt.053/054 statements)",
 	.run = run,
 };

@@ -216,7 +216,7 @@ static const struct rule rules[] = {
     {E_RTR_RSN, E_RTR_RSN_CD, CAP, "Prtry"},
     {E_TX_DTS, E_TX_ACCPTNC, CAP, "AccptncDtTm"},
 };
-#define NRULES        (sizeof rules / sizeof rules[0])
+#define NRULES       (sizeof rules / sizeof rules[0])
 #define MAX_CHILDREN 12
 #define RULE_NONE    0xFF
 #define RULE_ROOT    0xFE
@@ -296,9 +296,9 @@ static const char *frame_path(const struct parser *p, int f, char *buf, size_t n
 	size_t used = 0;
 	tmp[0] = '\0';
 	for (int i = from; i <= f && used < sizeof tmp; i++) {
-		const char *name = p->stack[i].rule < NRULES	     ? rules[p->stack[i].rule].name
-				   : p->stack[i].rule == RULE_ROOT ? "Document"
-								   : "?";
+		const char *name = p->stack[i].rule < NRULES       ? rules[p->stack[i].rule].name
+		                   : p->stack[i].rule == RULE_ROOT ? "Document"
+		                                                   : "?";
 		used += (size_t)snprintf(tmp + used, sizeof tmp - used, "%s%s", i > from ? "/" : "", name);
 	}
 	if (used >= sizeof tmp)
@@ -326,8 +326,8 @@ static void fail_at(struct parser *p, int f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	diag_set(p->err, DIAG_ERROR, p->file, p->stack[f].line, p->stack[f].col, frame_path(p, f, path, sizeof path),
-		 "%s", msg);
+	diag_set(p->err, DIAG_ERROR, p->file, p->stack[f].line, p->stack[f].col,
+	         frame_path(p, f, path, sizeof path), "%s", msg);
 	stop(p);
 }
 
@@ -340,8 +340,8 @@ static void warn_at(struct parser *p, int f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	camt_notice(&p->em, DIAG_WARNING, p->stack[f].line, p->stack[f].col, frame_path(p, f, path, sizeof path),
-		    "%s", msg);
+	camt_notice(&p->em, DIAG_WARNING, p->stack[f].line, p->stack[f].col,
+	            frame_path(p, f, path, sizeof path), "%s", msg);
 }
 
 /* Line and column of the '<' of the start tag just parsed. The parser
@@ -391,10 +391,11 @@ static void root_started(struct parser *p, const char *name, const char *uri)
 {
 	int msg = 0, version = 0;
 	if (uri == NULL || camt_namespace(uri, &msg, &version) != 0) {
-		fail_at(p, 0,
-			"root element %s in namespace '%s': not an ISO 20022 camt message (expected Document in "
-			"urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN or camt.054.001.NN)",
-			name, uri ? uri : "(none)");
+		fail_at(
+		    p, 0,
+		    "root element %s in namespace '%s': not an ISO 20022 camt message (expected Document in "
+		    "urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN or camt.054.001.NN)",
+		    name, uri ? uri : "(none)");
 		return;
 	}
 	if (strcmp(name, "Document") != 0) {
@@ -403,10 +404,12 @@ static void root_started(struct parser *p, const char *name, const char *uri)
 	}
 	if ((msg != 53 && msg != 54) || version < VERSION_MIN || version > VERSION_MAX) {
 		fail_at(p, 0,
-			"%s: concilia reads camt.053 (bank-to-customer statement) and camt.054 (debit/credit "
-			"notification), versions 001.%02d to 001.%02d%s",
-			uri + sizeof camt_ns_prefix - 1 - 5, VERSION_MIN, VERSION_MAX,
-			msg == 52 ? "; camt.052 is an intraday account report, not a statement of booked entries" : "");
+		        "%s: concilia reads camt.053 (bank-to-customer statement) and camt.054 (debit/credit "
+		        "notification), versions 001.%02d to 001.%02d%s",
+		        uri + sizeof camt_ns_prefix - 1 - 5, VERSION_MIN, VERSION_MAX,
+		        msg == 52
+		            ? "; camt.052 is an intraday account report, not a statement of booked entries"
+		            : "");
 		return;
 	}
 	p->msg = msg;
@@ -430,8 +433,9 @@ static struct camt_tx *new_tx(struct parser *p, int f)
 {
 	if (p->entry.ntx == p->tx_cap) {
 		if (p->tx_cap >= CAMT_MAX_TX_PER_ENTRY) {
-			fail_at(p, f, "more than %d transactions in one entry: refused (limit of this reader)",
-				CAMT_MAX_TX_PER_ENTRY);
+			fail_at(p, f,
+			        "more than %d transactions in one entry: refused (limit of this reader)",
+			        CAMT_MAX_TX_PER_ENTRY);
 			return NULL;
 		}
 		size_t cap = p->tx_cap ? p->tx_cap * 4 : 8;
@@ -470,7 +474,8 @@ static void element_started(struct parser *p, int f, int nattrs, const xmlChar *
 	switch (p->stack[f].el) {
 	case E_STMT:
 		if ((p->msg == 53) != (strcmp(rules[p->stack[f].rule].name, "Stmt") == 0)) {
-			fail_at(p, f, "a camt.%03d message holds %s, not this", p->msg, p->msg == 53 ? "Stmt" : "Ntfctn");
+			fail_at(p, f, "a camt.%03d message holds %s, not this", p->msg,
+			        p->msg == 53 ? "Stmt" : "Ntfctn");
 			return;
 		}
 		memset(&p->stmt, 0, sizeof p->stmt);
@@ -512,16 +517,16 @@ static void element_started(struct parser *p, int f, int nattrs, const xmlChar *
 		if (v && len == 3)
 			memcpy(p->ccy, v, 4), p->ccy[3] = '\0';
 		else if (v)
-			fail_at(p, f, "currency \"%.*s\" is not an ISO 4217 code of three letters", (int)(len > 20 ? 20 : len),
-				v);
+			fail_at(p, f, "currency \"%.*s\" is not an ISO 4217 code of three letters",
+			        (int)(len > 20 ? 20 : len), v);
 		else
 			fail_at(p, f, "no currency: an amount has the attribute Ccy=\"BRL\"");
 	}
 }
 
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
-		     int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
-		     const xmlChar **attributes)
+                     int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+                     const xmlChar **attributes)
 {
 	struct parser *p = ctx;
 	(void)prefix, (void)nb_namespaces, (void)namespaces, (void)nb_defaulted;
@@ -585,8 +590,9 @@ static void read_id(struct parser *p, int f, char *dst, const char *s, size_t le
 	char tmp[CAMT_MAX_TEXT + 1];
 	camt_text_copy(tmp, sizeof tmp, s, len);
 	if (strlen(tmp) > CAMT_ID_MAX) {
-		warn_at(p, f, "\"%.40s...\" is longer than the 35 characters of an ISO 20022 reference: not used",
-			tmp);
+		warn_at(p, f,
+		        "\"%.40s...\" is longer than the 35 characters of an ISO 20022 reference: not used",
+		        tmp);
 		return;
 	}
 	memcpy(dst, tmp, strlen(tmp) + 1);
@@ -599,8 +605,10 @@ static int read_amount(struct parser *p, int f, const char *s, size_t len, int64
 	char shown[48];
 	camt_text_copy(shown, sizeof shown, s, len);
 	if (rc == -2)
-		fail_at(p, f, "\"%s\" has decimals beyond the centavo that are not zero: concilia does not round money",
-			shown);
+		fail_at(
+		    p, f,
+		    "\"%s\" has decimals beyond the centavo that are not zero: concilia does not round money",
+		    shown);
 	else if (rc != 0)
 		fail_at(p, f, "expected %s, found \"%s\"", why, shown);
 	return rc;
@@ -610,10 +618,11 @@ static int brl_only(struct parser *p, int f, const char *what, const char *ccy)
 {
 	if (p->em.opt.any_currency || strcmp(ccy, "BRL") == 0)
 		return 0;
-	fail_at(p, f,
-		"%s is in %s: concilia reconciles BRL accounts only, and amounts in %s cannot be matched against "
-		"receivables in reais",
-		what, ccy, ccy);
+	fail_at(
+	    p, f,
+	    "%s is in %s: concilia reconciles BRL accounts only, and amounts in %s cannot be matched against "
+	    "receivables in reais",
+	    what, ccy, ccy);
 	return -1;
 }
 
@@ -624,7 +633,8 @@ static void read_date(struct parser *p, int f, cdate *out, int with_time, const 
 		return;
 	camt_text_copy(shown, sizeof shown, s, len);
 	fail_at(p, f, "expected %s, found \"%s\"",
-		with_time ? "a date and time like 2026-11-24T10:15:00-03:00" : "a date like 2026-11-24", shown);
+	        with_time ? "a date and time like 2026-11-24T10:15:00-03:00" : "a date like 2026-11-24",
+	        shown);
 }
 
 static void stmt_ended(struct parser *p, int f)
@@ -633,7 +643,8 @@ static void stmt_ended(struct parser *p, int f)
 	if (p->statements == 1) {
 		size_t alen = strlen(st->account);
 		size_t keep = sizeof p->info->agreement - 1;
-		snprintf(p->info->agreement, sizeof p->info->agreement, "%s", st->account + (alen > keep ? alen - keep : 0));
+		snprintf(p->info->agreement, sizeof p->info->agreement, "%s",
+		         st->account + (alen > keep ? alen - keep : 0));
 		p->info->bank = st->bank;
 		p->info->generated = st->created != CDATE_NONE ? st->created : p->grp_created;
 	}
@@ -651,10 +662,11 @@ static void stmt_ended(struct parser *p, int f)
 	money_format(st->booked_sum, s, sizeof s);
 	money_format(st->close, c, sizeof c);
 	money_format(st->close - expected, d, sizeof d);
-	camt_notice(&p->em, DIAG_WARNING, st->close_line, st->close_col, "Bal",
-		    "closing balance %s %s is not the opening balance %s plus the booked entries %s (difference "
-		    "%s): entries missing from this statement, or added?",
-		    c, st->close_ccy, o, s, d);
+	camt_notice(
+	    &p->em, DIAG_WARNING, st->close_line, st->close_col, "Bal",
+	    "closing balance %s %s is not the opening balance %s plus the booked entries %s (difference "
+	    "%s): entries missing from this statement, or added?",
+	    c, st->close_ccy, o, s, d);
 	(void)f;
 }
 
@@ -724,8 +736,8 @@ static void element_ended(struct parser *p, int f, const char *s, size_t len)
 	case E_BAL_CD:
 		camt_text_copy(tmp, sizeof tmp, s, len);
 		p->bal_type = strcmp(tmp, "OPBD") == 0 || strcmp(tmp, "PRCD") == 0 ? 'O'
-			      : strcmp(tmp, "CLBD") == 0                           ? 'C'
-										   : 0;
+		              : strcmp(tmp, "CLBD") == 0                           ? 'C'
+		                                                                   : 0;
 		break;
 	case E_BAL_AMT:
 		if (read_amount(p, f, s, len, &p->bal_amt) == 0 && brl_only(p, f, "a balance", p->ccy) == 0) {
@@ -857,8 +869,9 @@ static void element_ended(struct parser *p, int f, const char *s, size_t len)
 	case E_PARTY_OTHR_ID:
 		if (p->party && camt_party_id(p->party, s, len, &why) != 0) {
 			camt_text_copy(tmp, 48, s, len);
-			warn_at(p, f, "\"%s\" is not a valid CPF or CNPJ: %s; not used as the payer's document", tmp,
-				why ? why : "check digits do not match");
+			warn_at(p, f,
+			        "\"%s\" is not a valid CPF or CNPJ: %s; not used as the payer's document",
+			        tmp, why ? why : "check digits do not match");
 		}
 		break;
 	case E_DBTR:
@@ -911,7 +924,8 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
 	element_ended(p, f, s, len);
 }
 
-static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id, const xmlChar *system_id)
+static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                               const xmlChar *system_id)
 {
 	struct parser *p = ctx;
 	(void)name, (void)external_id, (void)system_id;
@@ -920,7 +934,7 @@ static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ex
 	/* Never reached when the prolog check ran; kept so that a DOCTYPE
 	 * cannot get through by another road. */
 	diag_set(p->err, DIAG_ERROR, p->file, p->ctxt->input->line, 1, NULL,
-		 "the document has a DOCTYPE declaration: refused (no DTD, no entities in a camt file)");
+	         "the document has a DOCTYPE declaration: refused (no DTD, no entities in a camt file)");
 	stop(p);
 }
 
@@ -941,7 +955,8 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	diag_set(p->err, DIAG_ERROR, p->file, e->line, e->int2 > 0 ? e->int2 : 1, NULL, "not well-formed XML: %s", msg);
+	diag_set(p->err, DIAG_ERROR, p->file, e->line, e->int2 > 0 ? e->int2 : 1, NULL,
+	         "not well-formed XML: %s", msg);
 	p->failed = 1;
 }
 
@@ -964,8 +979,8 @@ static int skip_to(const unsigned char *buf, size_t len, size_t *i, long *line, 
  * are UTF-8. */
 static int declared_encoding_check(const char *file, const unsigned char *decl, size_t len, struct diag *err)
 {
-	static const char *const ok[] = {"UTF-8", "UTF8", "US-ASCII", "ASCII", "ISO-8859-1", "ISO_8859-1",
-					 "LATIN1", "ISO-8859-15", "WINDOWS-1252", "CP1252"};
+	static const char *const ok[] = {"UTF-8",      "UTF8",   "US-ASCII",    "ASCII",        "ISO-8859-1",
+	                                 "ISO_8859-1", "LATIN1", "ISO-8859-15", "WINDOWS-1252", "CP1252"};
 	const unsigned char *p = decl, *end = decl + len;
 	static const char key[] = "encoding";
 	for (; p + sizeof key - 1 <= end; p++)
@@ -987,9 +1002,9 @@ static int declared_encoding_check(const char *file, const unsigned char *decl, 
 		if (strlen(ok[i]) == vlen && strncasecmp(ok[i], (const char *)v, vlen) == 0)
 			return 0;
 	return diag_set(err, DIAG_ERROR, file, 1, 1, NULL,
-			"declared encoding \"%.*s\": concilia reads camt files in UTF-8 (also ISO-8859-1 and "
-			"Windows-1252)",
-			(int)(vlen > 40 ? 40 : vlen), (const char *)v);
+	                "declared encoding \"%.*s\": concilia reads camt files in UTF-8 (also ISO-8859-1 and "
+	                "Windows-1252)",
+	                (int)(vlen > 40 ? 40 : vlen), (const char *)v);
 }
 
 /* Before libxml2 sees the bytes: encoding family and the prolog (XML
@@ -1002,14 +1017,16 @@ static int prolog_check(const char *file, const unsigned char *buf, size_t len, 
 	if (len == 0)
 		return diag_set(err, DIAG_ERROR, file, 0, 0, NULL, "empty file");
 	if (len > CAMT_MAX_BYTES)
-		return diag_set(err, DIAG_ERROR, file, 0, 0, NULL,
-				"%zu bytes: larger than the %zu concilia reads in one camt file (split the statement)", len,
-				CAMT_MAX_BYTES);
+		return diag_set(
+		    err, DIAG_ERROR, file, 0, 0, NULL,
+		    "%zu bytes: larger than the %zu concilia reads in one camt file (split the statement)",
+		    len, CAMT_MAX_BYTES);
 	if ((len >= 2 && ((buf[0] == 0xFE && buf[1] == 0xFF) || (buf[0] == 0xFF && buf[1] == 0xFE))) ||
 	    memchr(buf, 0, len < 4 ? len : 4) != NULL)
-		return diag_set(err, DIAG_ERROR, file, 1, 1, NULL,
-				"UTF-16 or UTF-32 text: concilia reads camt files in UTF-8 (or another ASCII-based "
-				"encoding)");
+		return diag_set(
+		    err, DIAG_ERROR, file, 1, 1, NULL,
+		    "UTF-16 or UTF-32 text: concilia reads camt files in UTF-8 (or another ASCII-based "
+		    "encoding)");
 	if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
 		i = 3;
 	for (;;) {
@@ -1018,17 +1035,18 @@ static int prolog_check(const char *file, const unsigned char *buf, size_t len, 
 		if (i >= len)
 			return 0; /* libxml2 says what is wrong */
 		if (buf[i] != '<')
-			return diag_set(err, DIAG_ERROR, file, line, 1, NULL,
-					"does not start with '<': not an XML document in UTF-8 or another ASCII-based "
-					"encoding");
+			return diag_set(
+			    err, DIAG_ERROR, file, line, 1, NULL,
+			    "does not start with '<': not an XML document in UTF-8 or another ASCII-based "
+			    "encoding");
 		if (i + 1 >= len)
 			return 0;
 		if (buf[i + 1] == '?') {
 			size_t start = i;
 			if (skip_to(buf, len, &i, &line, "?>") != 0)
 				return 0;
-			if (start == (len >= 3 && buf[0] == 0xEF ? 3u : 0u) && declared_encoding_check(file, buf + start,
-												       i - start, err) != 0)
+			if (start == (len >= 3 && buf[0] == 0xEF ? 3u : 0u) &&
+			    declared_encoding_check(file, buf + start, i - start, err) != 0)
 				return -1;
 		} else if (len - i >= 4 && memcmp(buf + i, "<!--", 4) == 0) {
 			i += 4;
@@ -1039,10 +1057,11 @@ static int prolog_check(const char *file, const unsigned char *buf, size_t len, 
 			while (bol > 0 && buf[bol - 1] != '\n')
 				bol--;
 			int doctype = len - i >= 9 && strncasecmp((const char *)buf + i, "<!DOCTYPE", 9) == 0;
-			return diag_set(err, DIAG_ERROR, file, line, (int)(i - bol) + 1, NULL,
-					"%s before the root element: refused. A camt file has no DTD, and concilia does "
-					"not read DTDs (their entities could expand without bound or read local files)",
-					doctype ? "a DOCTYPE declaration" : "a markup declaration");
+			return diag_set(
+			    err, DIAG_ERROR, file, line, (int)(i - bol) + 1, NULL,
+			    "%s before the root element: refused. A camt file has no DTD, and concilia does "
+			    "not read DTDs (their entities could expand without bound or read local files)",
+			    doctype ? "a DOCTYPE declaration" : "a markup declaration");
 		} else {
 			return 0; /* the root element */
 		}
@@ -1067,9 +1086,9 @@ int camt_sniff(const unsigned char *buf, size_t len)
 	return 0;
 }
 
-int camt_parse_with(const struct camt_options *opt, const char *filename, const unsigned char *buf, size_t len,
-		    struct cnab_file_info *info, struct camt_stats *stats, cnab_event_fn on_event, void *ctx,
-		    diag_sink warn, void *wctx, struct diag *err)
+int camt_parse_with(const struct camt_options *opt, const char *filename, const unsigned char *buf,
+                    size_t len, struct cnab_file_info *info, struct camt_stats *stats, cnab_event_fn on_event,
+                    void *ctx, diag_sink warn, void *wctx, struct diag *err)
 {
 	struct cnab_file_info dummy_info;
 	struct camt_stats dummy_stats;
@@ -1149,10 +1168,11 @@ int camt_parse_with(const struct camt_options *opt, const char *filename, const 
 	} else if (p->msg == 0) {
 		rc = diag_set(err, DIAG_ERROR, filename, 0, 0, NULL, "no XML element");
 	} else if (p->statements == 0) {
-		rc = diag_set(err, DIAG_ERROR, filename, 0, 0, NULL,
-			      "no %s in this camt.%03d: the file has a message header but no %s, so nothing to read",
-			      p->msg == 53 ? "statement (Stmt)" : "notification (Ntfctn)", p->msg,
-			      p->msg == 53 ? "statement" : "notification");
+		rc = diag_set(
+		    err, DIAG_ERROR, filename, 0, 0, NULL,
+		    "no %s in this camt.%03d: the file has a message header but no %s, so nothing to read",
+		    p->msg == 53 ? "statement (Stmt)" : "notification (Ntfctn)", p->msg,
+		    p->msg == 53 ? "statement" : "notification");
 	}
 	if (p->msg)
 		info->layout_name = version_names[p->msg == 54][p->version - VERSION_MIN];
@@ -1168,7 +1188,7 @@ int camt_parse_with(const struct camt_options *opt, const char *filename, const 
 }
 
 int camt_parse(const char *filename, const unsigned char *buf, size_t len, struct cnab_file_info *info,
-	       cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err)
+               cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err)
 {
 	return camt_parse_with(NULL, filename, buf, len, info, NULL, on_event, ctx, warn, wctx, err);
 }

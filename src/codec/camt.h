@@ -72,12 +72,12 @@ struct camt_stats {
  * events). opt and stats may be NULL (defaults: BRL only). Errors name the
  * element path relative to Stmt/Ntfctn ("Ntry/Amt") at the element's line
  * and column. Returns 0, or -1 with err. */
-int camt_parse_with(const struct camt_options *opt, const char *filename, const unsigned char *buf, size_t len,
-		    struct cnab_file_info *info, struct camt_stats *stats, cnab_event_fn on_event, void *ctx,
-		    diag_sink warn, void *wctx, struct diag *err);
+int camt_parse_with(const struct camt_options *opt, const char *filename, const unsigned char *buf,
+                    size_t len, struct cnab_file_info *info, struct camt_stats *stats, cnab_event_fn on_event,
+                    void *ctx, diag_sink warn, void *wctx, struct diag *err);
 
 /* camt_parse_with with the defaults: the statement_reader entry point. */
 int camt_parse(const char *filename, const unsigned char *buf, size_t len, struct cnab_file_info *info,
-	       cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err);
+               cnab_event_fn on_event, void *ctx, diag_sink warn, void *wctx, struct diag *err);
 
 #endif

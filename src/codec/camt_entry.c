@@ -16,7 +16,7 @@
 #include "core/taxid.h"
 
 void camt_notice(struct camt_emit *em, enum diag_severity sev, long line, int col, const char *field,
-		 const char *fmt, ...)
+                 const char *fmt, ...)
 {
 	char msg[512];
 	struct diag d;
@@ -69,7 +69,7 @@ int camt_party_id(struct camt_party *p, const char *s, size_t len, const char **
 		if (n + 1 >= sizeof bare)
 			return 0; /* too long for a CPF/CNPJ: some other id */
 		if (c == '*' || (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
-				 (unsigned char)s[i + 2] == 0xA2)) {
+		                 (unsigned char)s[i + 2] == 0xA2)) {
 			/* '*' or U+2022 (•): a digit the bank hides (LGPD) */
 			if (c == 0xE2)
 				i += 2;
@@ -144,10 +144,10 @@ static void weak_identity(struct bank_event *ev, const char *account, const stru
 	upper_ascii(name);
 	date_format_iso(e->booked, booked, sizeof booked);
 	date_format_iso(e->value, value, sizeof value);
-	int n = snprintf(buf, sizeof buf, "%s\x1f%s\x1f%s\x1f%s\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s",
-			 event_kind_name(ev->kind), account, booked, value, (long long)ev->paid_cents,
-			 ev->end_to_end_id, ev->txid, ev->refund_id, ev->statement_ref, ev->payer_document, name,
-			 ev->free_text);
+	int n = snprintf(
+	    buf, sizeof buf, "%s\x1f%s\x1f%s\x1f%s\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s",
+	    event_kind_name(ev->kind), account, booked, value, (long long)ev->paid_cents, ev->end_to_end_id,
+	    ev->txid, ev->refund_id, ev->statement_ref, ev->payer_document, name, ev->free_text);
 	if (n < 0 || sha256_hex(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1, hex) != 0)
 		hex[0] = '\0';
 	snprintf(ev->identity, sizeof ev->identity, "camt|%.32s", hex);
@@ -173,9 +173,11 @@ static void reversal_refs(struct bank_event *ev, const struct camt_tx *tx)
 	for (size_t i = 0; i < nrefs && !ev->end_to_end_id[0]; i++)
 		if (camt_is_pix_id(refs[i]) && !camt_is_refund_id(refs[i]))
 			COPY(ev->end_to_end_id, refs[i]);
-	if (!ev->end_to_end_id[0] && tx->e2e[0] && !not_provided(tx->e2e) && strcmp(tx->e2e, ev->refund_id) != 0)
+	if (!ev->end_to_end_id[0] && tx->e2e[0] && !not_provided(tx->e2e) &&
+	    strcmp(tx->e2e, ev->refund_id) != 0)
 		COPY(ev->end_to_end_id, tx->e2e);
-	if (camt_is_txid(tx->txid) && strcmp(tx->txid, ev->refund_id) != 0 && strcmp(tx->txid, ev->end_to_end_id) != 0)
+	if (camt_is_txid(tx->txid) && strcmp(tx->txid, ev->refund_id) != 0 &&
+	    strcmp(tx->txid, ev->end_to_end_id) != 0)
 		COPY(ev->txid, tx->txid);
 }
 
@@ -188,7 +190,7 @@ static void copy_party(struct bank_event *ev, const struct camt_party *p)
 
 /* One event: tx is NULL when the entry is read as a whole. */
 static int emit(struct camt_emit *em, const struct camt_stmt *st, const struct camt_entry *e,
-		const struct camt_tx *tx, enum event_kind kind, int64_t cents)
+                const struct camt_tx *tx, enum event_kind kind, int64_t cents)
 {
 	struct bank_event *ev = &em->ev;
 	memset(ev, 0, sizeof *ev);
@@ -198,24 +200,27 @@ static int emit(struct camt_emit *em, const struct camt_stmt *st, const struct c
 	ev->line_end = tx && tx != &e->tx[e->ntx - 1] ? tx->line_end : e->line_end;
 	ev->bank = st->bank;
 	size_t alen = strlen(st->account);
-	COPY(ev->agreement, st->account + (alen >= sizeof ev->agreement ? alen - (sizeof ev->agreement - 1) : 0));
+	COPY(ev->agreement,
+	     st->account + (alen >= sizeof ev->agreement ? alen - (sizeof ev->agreement - 1) : 0));
 	ev->kind = kind;
 	if (e->domain[0])
 		snprintf(ev->occurrence_text, sizeof ev->occurrence_text, "%s/%s/%s", e->domain, e->family,
-			 e->subfamily);
+		         e->subfamily);
 	else if (e->prtry_code[0])
 		snprintf(ev->occurrence_text, sizeof ev->occurrence_text, "%.50s", e->prtry_code);
 	if (tx && tx->rtr_reason[0]) {
 		size_t used = strlen(ev->occurrence_text);
 		snprintf(ev->occurrence_text + used, sizeof ev->occurrence_text - used, "%sreturn %s",
-			 used ? " " : "", tx->rtr_reason);
+		         used ? " " : "", tx->rtr_reason);
 	}
 	ev->due_date = CDATE_NONE;
 	ev->occurrence_date = tx && tx->accepted != CDATE_NONE ? tx->accepted
-			      : e->booked != CDATE_NONE      ? e->booked
-			      : e->value != CDATE_NONE       ? e->value
-							     : em->fallback_date;
-	ev->credit_date = e->value != CDATE_NONE ? e->value : e->booked != CDATE_NONE ? e->booked : ev->occurrence_date;
+	                      : e->booked != CDATE_NONE        ? e->booked
+	                      : e->value != CDATE_NONE         ? e->value
+	                                                       : em->fallback_date;
+	ev->credit_date = e->value != CDATE_NONE    ? e->value
+	                  : e->booked != CDATE_NONE ? e->booked
+	                                            : ev->occurrence_date;
 	ev->paid_cents = ev->net_cents = cents;
 	const char *sref = tx && tx->svcr_ref[0] ? tx->svcr_ref : e->svcr_ref[0] ? e->svcr_ref : e->ntry_ref;
 	COPY(ev->statement_ref, sref);
@@ -224,7 +229,9 @@ static int emit(struct camt_emit *em, const struct camt_stmt *st, const struct c
 		if (kind == EVENT_CREDIT) {
 			if (!not_provided(tx->e2e))
 				COPY(ev->end_to_end_id, tx->e2e);
-			const char *txid = camt_is_txid(tx->txid) ? tx->txid : camt_is_txid(tx->cdtr_ref) ? tx->cdtr_ref : "";
+			const char *txid = camt_is_txid(tx->txid)       ? tx->txid
+			                   : camt_is_txid(tx->cdtr_ref) ? tx->cdtr_ref
+			                                                : "";
 			COPY(ev->txid, txid);
 			copy_party(ev, &tx->dbtr);
 		} else {
@@ -236,9 +243,9 @@ static int emit(struct camt_emit *em, const struct camt_stmt *st, const struct c
 		memcpy(ev->identity, "pix|", 4);
 		COPY_AT(ev->identity, 4, ev->end_to_end_id);
 	} else if (kind == EVENT_REVERSAL && camt_is_pix_id(ev->end_to_end_id) &&
-		 (ev->refund_id[0] || ev->statement_ref[0]))
+	           (ev->refund_id[0] || ev->statement_ref[0]))
 		snprintf(ev->identity, sizeof ev->identity, "pixdev|%s|%s", ev->end_to_end_id,
-			 ev->refund_id[0] ? ev->refund_id : ev->statement_ref);
+		         ev->refund_id[0] ? ev->refund_id : ev->statement_ref);
 	else
 		weak_identity(ev, st->account, e);
 	if (kind == EVENT_CREDIT)
@@ -252,7 +259,7 @@ static int emit(struct camt_emit *em, const struct camt_stmt *st, const struct c
 	if (em->on_event(em->ctx, ev, em->err) != 0) {
 		if (em->err->msg[0] == '\0')
 			diag_set(em->err, DIAG_ERROR, em->file, e->line, e->col, NULL,
-				 "import stopped while storing this entry");
+			         "import stopped while storing this entry");
 		return -1;
 	}
 	return 0;
@@ -264,16 +271,18 @@ long camt_entry_finish(struct camt_emit *em, struct camt_stmt *st, const struct 
 	if (!e->has_amt)
 		return fail(em, e, "Ntry/Amt", "missing: every entry has an amount");
 	if (e->cdi == 0)
-		return fail(em, e, "Ntry/CdtDbtInd", "missing: every entry says CRDT (money in) or DBIT (money out)");
+		return fail(em, e, "Ntry/CdtDbtInd",
+		            "missing: every entry says CRDT (money in) or DBIT (money out)");
 	if (e->status[0] == '\0')
 		return fail(em, e, "Ntry/Sts",
-			    "missing: every entry has a status, and only booked (BOOK) entries are money");
+		            "missing: every entry has a status, and only booked (BOOK) entries are money");
 	money_format(e->amt, amount, sizeof amount); /* for notes and messages */
 	const char *dir = e->cdi > 0 ? "credit" : "debit";
 	if (strcmp(e->status, "BOOK") != 0) {
 		em->stats->not_booked++;
 		camt_notice(em, DIAG_NOTE, e->line, e->col, "Ntry/Sts",
-			    "%s of %s %s with status %s: not booked, not imported", dir, amount, e->ccy, e->status);
+		            "%s of %s %s with status %s: not booked, not imported", dir, amount, e->ccy,
+		            e->status);
 		return 0;
 	}
 	if (st->sum_ccy[0] == '\0')
@@ -290,9 +299,11 @@ long camt_entry_finish(struct camt_emit *em, struct camt_stmt *st, const struct 
 	if (e->cdi > 0) {
 		if (e->rvsl || any_return) {
 			em->stats->credits_not_payment++;
-			camt_notice(em, DIAG_NOTE, e->line, e->col, e->rvsl ? "Ntry/RvslInd" : "TxDtls/RtrInf",
-				    "credit of %s %s %s: not money received, not imported", amount, e->ccy,
-				    e->rvsl ? "reverses an earlier debit" : "brings back a payment made from this account");
+			camt_notice(em, DIAG_NOTE, e->line, e->col,
+			            e->rvsl ? "Ntry/RvslInd" : "TxDtls/RtrInf",
+			            "credit of %s %s %s: not money received, not imported", amount, e->ccy,
+			            e->rvsl ? "reverses an earlier debit"
+			                    : "brings back a payment made from this account");
 			return 0;
 		}
 		kind = EVENT_CREDIT;
@@ -302,7 +313,7 @@ long camt_entry_finish(struct camt_emit *em, struct camt_stmt *st, const struct 
 		if (!e->rvsl && !any_return && strcmp(e->subfamily, "RRTN") != 0) {
 			em->stats->debits++;
 			camt_notice(em, DIAG_NOTE, e->line, e->col, "Ntry/CdtDbtInd",
-				    "debit of %s %s: not a payment, not imported", amount, e->ccy);
+			            "debit of %s %s: not a payment, not imported", amount, e->ccy);
 			return 0;
 		}
 		kind = EVENT_REVERSAL;
@@ -312,14 +323,16 @@ long camt_entry_finish(struct camt_emit *em, struct camt_stmt *st, const struct 
 		/* Tolerated (pix.md §9), but a payment needs a date. */
 		if (em->fallback_date == CDATE_NONE)
 			return fail(em, e, "Ntry/BookgDt",
-				    "missing, as are ValDt and the statement's creation date: the %s of %s %s cannot be "
-				    "dated",
-				    kind == EVENT_CREDIT ? "credit" : "reversal", amount, e->ccy);
+			            "missing, as are ValDt and the statement's creation date: the %s of %s "
+			            "%s cannot be "
+			            "dated",
+			            kind == EVENT_CREDIT ? "credit" : "reversal", amount, e->ccy);
 		char created[16];
 		date_format_iso(em->fallback_date, created, sizeof created);
 		camt_notice(em, DIAG_WARNING, e->line, e->col, "Ntry/BookgDt",
-			    "no booking date (BookgDt) nor value date (ValDt): dated %s, the statement's creation date",
-			    created);
+		            "no booking date (BookgDt) nor value date (ValDt): dated %s, the statement's "
+		            "creation date",
+		            created);
 	}
 
 	int64_t sum = 0, c;
@@ -346,18 +359,20 @@ long camt_entry_finish(struct camt_emit *em, struct camt_stmt *st, const struct 
 	if (e->ntx == 1) {
 		if (all)
 			camt_notice(em, DIAG_WARNING, e->line, e->col, "Ntry/Amt",
-				    "the transaction says %s %s but the entry %s %s: the entry amount (what was booked) "
-				    "is used",
-				    other, e->ccy, amount, e->ccy);
+			            "the transaction says %s %s but the entry %s %s: the entry amount (what "
+			            "was booked) "
+			            "is used",
+			            other, e->ccy, amount, e->ccy);
 		return emit(em, st, e, &e->tx[0], kind, e->amt) ? -1 : 1;
 	}
 	if (all)
-		return fail(em, e, "Ntry/Amt",
-			    "the entry is %s %s but its %zu transactions (TxDtls) add up to %s %s: which one is "
-			    "right cannot be told",
-			    amount, e->ccy, e->ntx, other, e->ccy);
+		return fail(
+		    em, e, "Ntry/Amt",
+		    "the entry is %s %s but its %zu transactions (TxDtls) add up to %s %s: which one is "
+		    "right cannot be told",
+		    amount, e->ccy, e->ntx, other, e->ccy);
 	camt_notice(em, DIAG_WARNING, e->line, e->col, "Ntry/NtryDtls",
-		    "batch of %zu transactions without an amount for each: read as one %s of %s %s", e->ntx,
-		    kind == EVENT_CREDIT ? "credit" : "reversal", amount, e->ccy);
+	            "batch of %zu transactions without an amount for each: read as one %s of %s %s", e->ntx,
+	            kind == EVENT_CREDIT ? "credit" : "reversal", amount, e->ccy);
 	return emit(em, st, e, NULL, kind, e->amt) ? -1 : 1;
 }

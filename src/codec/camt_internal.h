@@ -48,8 +48,8 @@ struct camt_entry {
 	int64_t amt;
 	char ccy[4];
 	int has_amt;
-	int cdi;     /* +1 CRDT, -1 DBIT, 0 absent */
-	int rvsl;    /* RvslInd true */
+	int cdi;        /* +1 CRDT, -1 DBIT, 0 absent */
+	int rvsl;       /* RvslInd true */
 	char status[8]; /* "BOOK", "PDNG"... ("" when absent) */
 	cdate booked, value;
 	char domain[5], family[5], subfamily[5], prtry_code[CAMT_ID_MAX + 1]; /* BkTxCd */
@@ -100,7 +100,7 @@ int camt_party_id(struct camt_party *p, const char *s, size_t len, const char **
 
 /* A warning or a note about an entry or element, to em->warn. */
 void camt_notice(struct camt_emit *em, enum diag_severity sev, long line, int col, const char *field,
-		 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* ---- camt_value.c: text forms */
 

@@ -22,7 +22,8 @@ static int alnum32(const char *s)
 	if (n != 32)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= 'a' && s[i] <= 'z')))
 			return 0;
 	return 1;
 }
@@ -31,12 +32,13 @@ static int check_event(void *ctx, const struct bank_event *ev, struct diag *d)
 {
 	(void)ctx;
 	(void)d;
-	if (ev->line < 1 || ev->line_end < ev->line || (ev->kind != EVENT_CREDIT && ev->kind != EVENT_REVERSAL))
+	if (ev->line < 1 || ev->line_end < ev->line ||
+	    (ev->kind != EVENT_CREDIT && ev->kind != EVENT_REVERSAL))
 		abort();
-	if (!TERMINATED(ev->agreement) || !TERMINATED(ev->occurrence_text) || !TERMINATED(ev->payer_document) ||
-	    !TERMINATED(ev->payer_name) || !TERMINATED(ev->end_to_end_id) || !TERMINATED(ev->txid) ||
-	    !TERMINATED(ev->refund_id) || !TERMINATED(ev->statement_ref) || !TERMINATED(ev->free_text) ||
-	    !TERMINATED(ev->identity))
+	if (!TERMINATED(ev->agreement) || !TERMINATED(ev->occurrence_text) ||
+	    !TERMINATED(ev->payer_document) || !TERMINATED(ev->payer_name) ||
+	    !TERMINATED(ev->end_to_end_id) || !TERMINATED(ev->txid) || !TERMINATED(ev->refund_id) ||
+	    !TERMINATED(ev->statement_ref) || !TERMINATED(ev->free_text) || !TERMINATED(ev->identity))
 		abort();
 	if (ev->paid_cents < 0 || ev->paid_cents != ev->net_cents || ev->occurrence_date == CDATE_NONE ||
 	    ev->credit_date == CDATE_NONE)
@@ -50,10 +52,11 @@ static int check_event(void *ctx, const struct bank_event *ev, struct diag *d)
 		if (strncmp(ev->identity, "camt|", 5) != 0 || strlen(ev->identity) != 37)
 			abort();
 	} else if (strncmp(ev->identity, "pix|", 4) == 0) {
-		if (ev->kind != EVENT_CREDIT || !alnum32(ev->identity + 4) || strcmp(ev->identity + 4, ev->end_to_end_id))
+		if (ev->kind != EVENT_CREDIT || !alnum32(ev->identity + 4) ||
+		    strcmp(ev->identity + 4, ev->end_to_end_id))
 			abort();
 	} else if (strncmp(ev->identity, "pixdev|", 7) != 0 || ev->kind != EVENT_REVERSAL ||
-		   !alnum32(ev->end_to_end_id)) {
+	           !alnum32(ev->end_to_end_id)) {
 		abort();
 	}
 	return 0;
@@ -75,13 +78,13 @@ static void read_once(int any_currency, const uint8_t *data, size_t size)
 	struct camt_stats st;
 	struct diag err;
 	char buf[1400];
-	int rc = camt_parse_with(&opt, "fuzz.xml", data, size, &info, &st, check_event, NULL, check_warning, NULL,
-				 &err);
+	int rc = camt_parse_with(&opt, "fuzz.xml", data, size, &info, &st, check_event, NULL, check_warning,
+	                         NULL, &err);
 	if (rc != 0 && (err.msg[0] == '\0' || err.severity != DIAG_ERROR))
 		abort();
 	if (rc == 0 && (info.layout_name == NULL || info.lotes < 1 || info.titles > info.records ||
-			st.debits + st.not_booked + st.credits_not_payment + info.titles != info.records ||
-			st.credits + st.reversals < info.titles))
+	                st.debits + st.not_booked + st.credits_not_payment + info.titles != info.records ||
+	                st.credits + st.reversals < info.titles))
 		abort();
 	if (!TERMINATED(info.agreement))
 		abort();
