@@ -996,6 +996,27 @@ static void test_limits(void **state)
 	strcpy(big + 14 + 50000, "</AddtlStmtInf>\n");
 	assert_int_equal(parse(doc(53, 2, big)), 0);
 	free(big);
+	/* transactions per entry */
+	size_t cap = (size_t)(CAMT_MAX_TX_PER_ENTRY + 1) * 20 + 4096;
+	big = malloc(cap);
+	assert_non_null(big);
+	o = (size_t)sprintf(big, "<Ntry><NtryDtls>\n");
+	for (int i = 0; i <= CAMT_MAX_TX_PER_ENTRY; i++)
+		o += (size_t)sprintf(big + o, "<TxDtls/>\n");
+	strcpy(big + o, "</NtryDtls></Ntry>\n");
+	char *xml = malloc(cap + 1024);
+	assert_non_null(xml);
+	snprintf(
+	    xml, cap + 1024,
+	    "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><Stmt>\n%s"
+	    "</Stmt></BkToCstmrStmt></Document>",
+	    big);
+	assert_int_equal(parse(xml), -1);
+	assert_error(
+	    "t.xml:10003:1: error: field 'Ntry/NtryDtls/TxDtls': more than 10000 transactions in one "
+	    "entry: refused (limit of this reader)");
+	free(xml);
+	free(big);
 	/* file size */
 	assert_int_equal(parse_bytes("<", CAMT_MAX_BYTES + 1, 0), -1);
 	assert_error_has("larger than the 1073741824 concilia reads");
