@@ -237,7 +237,8 @@ static int inspect_statement(const char *path, const struct bank_file_format *fm
 	for (size_t i = 0; i < marks.n; i++)
 		sl.marks[i] = &marks.d[i];
 	sl.n = marks.n;
-	qsort(sl.marks, sl.n, sizeof *sl.marks, mark_order);
+	if (sl.n)
+		qsort(sl.marks, sl.n, sizeof *sl.marks, mark_order);
 	printf("%s: %s, %s", path, fmt->family, info.layout_name ? info.layout_name : "-");
 	if (info.agreement[0])
 		printf(", account %s", info.agreement);
