@@ -515,7 +515,7 @@ static void element_started(struct parser *p, int f, int nattrs, const xmlChar *
 		const char *v = attribute(attrs, nattrs, "Ccy", &len);
 		p->ccy[0] = '\0';
 		if (v && len == 3)
-			memcpy(p->ccy, v, 4), p->ccy[3] = '\0';
+			memcpy(p->ccy, v, 3), p->ccy[3] = '\0';
 		else if (v)
 			fail_at(p, f, "currency \"%.*s\" is not an ISO 4217 code of three letters",
 			        (int)(len > 20 ? 20 : len), v);
