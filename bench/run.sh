@@ -7,6 +7,9 @@
 # Run from the build directory: `make bench` (BENCH_TITLES, default 1000000,
 # split into files of at most 450000 titles; BENCH_PIX, default 100000 Pix;
 # 0 skips a part).
+# Then the same for a camt.053 statement (issue 6): parse alone, and
+# `concilia import` into a fresh ledger.
+# BENCH_CAMT_ENTRIES (default 100000, 0 skips the camt part).
 set -eu
 titles=${BENCH_TITLES:-1000000}
 pix=${BENCH_PIX:-100000}
@@ -50,4 +53,21 @@ if [ "$pix" -gt 0 ]; then
 	echo "($(grep -c ': warning: ' "$work/pix-import.out" || true) warnings)"
 fi
 sh "$(dirname "$0")/ofx.sh" "$bin" "$work"
+
+if [ "${BENCH_CAMT_ENTRIES:-100000}" -gt 0 ]; then
+# camt.053: a day of a busy BRL account (bench/gen-camt: Pix credits,
+# batches, TEDs, devoluções, debits).
+entries=${BENCH_CAMT_ENTRIES:-100000}
+"$bin/bench/gen-camt" -n "$entries" > "$work/camt053.xml"
+bytes=$(wc -c < "$work/camt053.xml")
+echo "generated a camt.053 of $entries entries, $((bytes / 1000000)) MB, $(wc -l < "$work/camt053.xml") lines"
+"$bin/bench/parse-camt" "$work/camt053.xml" 3
+db="$work/bench-camt.db"
+rm -f "$db"*
+"$bin/concilia" --db "$db" -q init
+t0=$(date +%s.%N)
+/usr/bin/time -f "camt import: %e s wall (%U s user, %S s sys), %M KB peak RSS" "$bin/concilia" --db "$db" -q import "$work/camt053.xml"
+t1=$(date +%s.%N)
+echo "camt import: $(echo "$entries / ($t1 - $t0)" | bc) entries/s, $(echo "$bytes / ($t1 - $t0) / 1000000" | bc) MB/s"
+fi
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"

@@ -16,7 +16,8 @@ struct import_ctx {
 	struct ledger *lg;
 	int forced_bank; /* --layout of one bank: its events belong to that bank */
 	const struct file_bytes *fb;
-	size_t record_step; /* record length + 1: a lower bound of the bytes per line */
+	size_t record_step; /* record length + 1: a lower bound of the bytes per line;
+			     * for statements, the mean line length of the first MiB */
 	size_t dropped;     /* bytes of the input released from memory so far */
 	int64_t import_id;
 	long events, payments, duplicates;
@@ -55,6 +56,20 @@ static int on_event(void *ctx, const struct bank_event *ev, struct diag *d)
 	return 0;
 }
 
+/* Statements have no fixed record length, but XML written by a bank is
+ * uniform: the mean line length of the first MiB says roughly where line N
+ * is, enough to release the pages a statement reader has gone past (a page
+ * released early is only read again). 0 (never release) for files of one
+ * long line. */
+static size_t statement_line_step(const struct file_bytes *fb)
+{
+	size_t sample = fb->len < ((size_t)1 << 20) ? fb->len : (size_t)1 << 20, lines = 0;
+	for (const unsigned char *p = fb->data, *end = fb->data + sample; (p = memchr(p, '\n', (size_t)(end - p)));
+	     p++)
+		lines++;
+	return lines ? sample / lines : 0;
+}
+
 struct import_options {
 	int dry_run;
 	int strict;
@@ -71,6 +86,13 @@ struct warn_ctx {
 static void on_warning(void *ctx, const struct diag *d)
 {
 	struct warn_ctx *wc = ctx;
+	/* Notes say what a reader left out on purpose (a statement's debits):
+	 * shown with -v, never a reason to refuse under --strict. */
+	if (d->severity == DIAG_NOTE) {
+		if (wc->cli->verbose)
+			cli_warning_sink(wc->cli, d);
+		return;
+	}
 	wc->count++;
 	cli_warning_sink(wc->cli, d);
 }
@@ -176,8 +198,8 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 	struct import_ctx ic = {.lg = lg,
 				.forced_bank = opt->layout_path ? layout_single_bank(fmt.layout) : 0,
 				.fb = &fb,
-				/* statements have no fixed record length: no early release */
-				.record_step = fmt.layout ? (size_t)layout_length(fmt.layout) + 1 : 0};
+				.record_step = fmt.layout ? (size_t)layout_length(fmt.layout) + 1
+							  : statement_line_step(&fb)};
 	struct warn_ctx wc = {.cli = cli, .strict = opt->strict};
 	int64_t conflict = 0;
 	long max_nsa = 0;
@@ -231,9 +253,15 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 	} else if (!cli->quiet && fmt.statement) {
 		char gen[16];
 		date_format_iso(info.generated, gen, sizeof gen);
-		printf("%s: %s%ld entr%s, %ld new event%s (%ld payment%s), %ld already known; %s %s, account %s, "
+		/* Entries that are not money received (debits, pending) are
+		 * counted apart: records - titles. */
+		long entries = info.records > info.titles ? info.records : info.titles;
+		char skipped[80] = "";
+		if (entries > info.titles)
+			snprintf(skipped, sizeof skipped, " (%ld not money received, not imported)", entries - info.titles);
+		printf("%s: %s%ld entr%s%s, %ld new event%s (%ld payment%s), %ld already known; %s %s, account %s, "
 		       "generated %s\n",
-		       path, opt->dry_run ? "[dry run, nothing saved] " : "", info.titles, info.titles == 1 ? "y" : "ies",
+		       path, opt->dry_run ? "[dry run, nothing saved] " : "", entries, entries == 1 ? "y" : "ies", skipped,
 		       ic.events, ic.events == 1 ? "" : "s", ic.payments, ic.payments == 1 ? "" : "s", ic.duplicates,
 		       fmt.family, info.layout_name ? info.layout_name : "", info.agreement[0] ? info.agreement : "-",
 		       gen[0] ? gen : "-");
@@ -288,6 +316,6 @@ static int run(struct cli *cli, int argc, char **argv)
 const struct command cmd_import = {
 	.name = "import",
 	.usage = "[--dry-run] [--strict] [--layout FILE] FILE...",
-	.summary = "import bank return files (CNAB 240 and CNAB 400 cobrança retorno)",
+	.summary = "import bank return files (CNAB 240 and CNAB 400 cobrança retorno, camt.053/054 statements)",
 	.run = run,
 };

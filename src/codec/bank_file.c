@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "codec/bank_file.h"
+#include "codec/camt.h"
 #include "codec/cnab400.h"
 #include "codec/pix_api.h"
 #include "codec/ofx.h"
@@ -16,6 +17,7 @@
 static const struct statement_reader *const statement_readers[] = {
 	&pix_api_reader,
 	&ofx_statement_reader,
+	&camt_reader,
 	NULL,
 };
 

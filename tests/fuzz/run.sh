@@ -72,6 +72,7 @@ for name in $names; do
 	layout) set -- "$@" "$top/formats" ;;
 	cnab*) [ -d "$interop/cnab" ] && set -- "$@" "$interop/cnab" ;;
 	ofx) [ -d "$interop/pix/ofx" ] && set -- "$@" "$interop/pix/ofx" ;;
+	camt) [ -d "$interop/pix/camt" ] && set -- "$@" "$interop/pix/camt" "$top/tests/data/camt" ;;
 	esac
 	echo "== fuzzing fuzz-$name for ${seconds}s (seeds: $*)"
 	# The first corpus folder is the writable one; seed folders are only read.
