@@ -106,9 +106,11 @@ int cli_pix_qr(struct cli *cli, int argc, char **argv)
 		char due[32], date[16];
 		money_format_brl(ch.amount_due_cents, due, sizeof due);
 		date_format_iso(ch.pay_on, date, sizeof date);
-		if (output && !cli->quiet)
-			printf("%s%s: Pix QR of %s, %s due on %s%s\n", strcmp(output, "-") ? output : "",
-			       strcmp(output, "-") ? "" : "above", ch.rcv.row.id, due, date,
+		if (output && !cli->quiet && strcmp(output, "-") != 0)
+			printf("%s: Pix QR of %s, %s due on %s%s\n", output, ch.rcv.row.id, due, date,
+			       ch.decision.stale_overridden ? " (stale import accepted, journaled)" : "");
+		else if (output && !cli->quiet)
+			printf("Pix QR above: %s, %s due on %s%s\n", ch.rcv.row.id, due, date,
 			       ch.decision.stale_overridden ? " (stale import accepted, journaled)" : "");
 		/* the copia-e-cola text, always: what the payer pastes */
 		printf("%s\n", ch.pix.text);
