@@ -6,9 +6,21 @@
 # split into files of at most 450000 titles).
 set -eu
 titles=${BENCH_TITLES:-1000000}
+bin=$(pwd)
+# Codecs and second copies (issues 5 and 6): best of 3, PDFs written to a
+# scratch folder. BENCH_PDFS sets how many per run.
+codec_render() {
+	scratch=$(mktemp -d /tmp/concilia-bench-pdf.XXXXXX)
+	"$bin/bench/codec-render" 3 "${BENCH_PDFS:-1000}" "$scratch"
+	rm -rf "$scratch"
+}
+if [ "$titles" = 0 ]; then
+	echo "machine: $(nproc) cores, $(uname -sr); $(date -u +%Y-%m-%dT%H:%MZ)"
+	codec_render
+	exit 0
+fi
 per_file=450000
 work=${BENCH_DIR:-$(mktemp -d /tmp/concilia-bench.XXXXXX)}
-bin=$(pwd)
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(date -u +%Y-%m-%dT%H:%MZ)"
 files=
 n=0 first=1 nsa=1
@@ -30,3 +42,4 @@ rm -f "$db"*
 /usr/bin/time -f "import: %e s wall, %M KB peak RSS" "$bin/concilia" --db "$db" -q import $files
 /usr/bin/time -f "reconcile: %e s wall, %M KB peak RSS" "$bin/concilia" --db "$db" reconcile || true
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"
+codec_render
