@@ -3,7 +3,8 @@
  * single thread. Prints one line per measurement; best of REPEAT runs.
  * Times are CPU time of the process (user + system), so that a busy
  * machine shows the cost of the work rather than the wait for a core.
- * usage: codec-render [REPEAT] [PDF_COUNT] [DIR] [codec|pdf|N]  (default: both; N = the Nth codec line alone) */
+ * usage: codec-render [REPEAT] [PDF_COUNT] [DIR] [codec|pdf|N]  (default: both; N = the Nth codec line alone)
+ */
 #include "config.h"
 
 #include <malloc.h>
@@ -38,9 +39,9 @@ static double bench_encode(long n)
 		int bank;
 		const char *agency, *account, *wallet, *agreement;
 	} banks[] = {
-	    {341, "0057", "12345", "110", NULL}, {237, "1234", "0012345", "09", NULL},
+	    {341, "0057", "12345", "110", NULL},      {237, "1234", "0012345", "09", NULL},
 	    {1, "1234", "12345678", "17", "1234567"}, {104, "1234", NULL, "RG", "123456"},
-	    {33, "1234", NULL, "101", "1234567"}, {756, "4321", NULL, "1", "1234567"},
+	    {33, "1234", NULL, "101", "1234567"},     {756, "4321", NULL, "1", "1234567"},
 	};
 	struct boleto_request rq = {.due = 20800, .amount_cents = 12345};
 	struct boleto_slip s;
@@ -74,7 +75,8 @@ static double bench_build(long n)
 	struct diag d;
 	double t = now();
 	for (long i = 0; i < n; i++) {
-		if (boleto_barcode_build(341, 20800 + (cdate)(i % 1000), 100 + i % 100000, campo, barcode, &d) != 0)
+		if (boleto_barcode_build(341, 20800 + (cdate)(i % 1000), 100 + i % 100000, campo, barcode,
+		                         &d) != 0)
 			exit(1);
 		boleto_barcode_to_linha(barcode, linha);
 		sink += (unsigned)linha[9];
@@ -104,7 +106,9 @@ static double bench_check(long n, int typed)
 static double bench_brcode(long n, int decode)
 {
 	static struct brcode_info in;
-	struct brcode_request rq = {.key = "11222333000181", .name = "Exemplo Comercio Ltda", .city = "Sao Paulo",
+	struct brcode_request rq = {.key = "11222333000181",
+	                            .name = "Exemplo Comercio Ltda",
+	                            .city = "Sao Paulo",
 	                            .txid = "PEDIDO123"};
 	struct brcode_payload p;
 	struct diag d;
@@ -125,10 +129,14 @@ static double bench_brcode(long n, int decode)
 /* n single-page PDFs, each a new file, as `boleto second-copy` writes them. */
 static double bench_pdf(long n, const char *dir, int with_qr)
 {
-	struct boleto_request rq = {.bank = 237, .agency = "1234", .account = "0012345", .wallet = "09",
-	                            .due = 20767, .amount_cents = 20000};
-	struct brcode_request pq = {.key = "contato@exemplo.com.br", .name = "Exemplo Comercio Ltda",
-	                            .city = "Sao Paulo"};
+	struct boleto_request rq = {.bank = 237,
+	                            .agency = "1234",
+	                            .account = "0012345",
+	                            .wallet = "09",
+	                            .due = 20767,
+	                            .amount_cents = 20000};
+	struct brcode_request pq = {
+	    .key = "contato@exemplo.com.br", .name = "Exemplo Comercio Ltda", .city = "Sao Paulo"};
 	struct boleto_slip s;
 	struct brcode_payload p;
 	struct diag d;
@@ -148,8 +156,12 @@ static double bench_pdf(long n, const char *dir, int with_qr)
 		c.bank = 237;
 		c.barcode = s.barcode;
 		c.linha = s.linha;
-		c.beneficiary = (struct boleto_party){"Exemplo Comércio Ltda", "11222333000181",
-		                                      "Av. Paulista, 1000 - Bela Vista", "01310100", "São Paulo", "SP"};
+		c.beneficiary = (struct boleto_party){"Exemplo Comércio Ltda",
+		                                      "11222333000181",
+		                                      "Av. Paulista, 1000 - Bela Vista",
+		                                      "01310100",
+		                                      "São Paulo",
+		                                      "SP"};
 		c.agency_code = "1234-5 / 0012345-6";
 		snprintf(pdoc, sizeof pdoc, "88899900078");
 		c.payer = (struct boleto_party){"Rafael Alves", pdoc, NULL, NULL, NULL, NULL};
@@ -164,7 +176,8 @@ static double bench_pdf(long n, const char *dir, int with_qr)
 		c.charged_cents = 20498;
 		c.charges_date = 20781;
 		c.instructions[0] = "Após 10/11/2026, multa de R$ 4,00 (2,00% do valor).";
-		c.instructions[1] = "Após 10/11/2026, juros de mora de R$ 0,07 por dia corrido (1,00% ao mês).";
+		c.instructions[1] =
+		    "Após 10/11/2026, juros de mora de R$ 0,07 por dia corrido (1,00% ao mês).";
 		c.instructions[2] = "Juros simples (taxa mensal / 30), arredondados ao centavo por dia.";
 		c.pix_payload = with_qr ? p.text : NULL;
 		snprintf(path, sizeof path, "%s/copy-%ld.pdf", dir, i % 16);
@@ -228,8 +241,8 @@ int main(int argc, char **argv)
 				best = s;
 		}
 		printf("%-52s %10.0f /s   (%ld in %.3f s)  target >= 300 /s\n",
-		       qr ? "second copy PDF file, with Pix QR" : "second copy PDF file, no QR", (double)pdfs / best,
-		       pdfs, best);
+		       qr ? "second copy PDF file, with Pix QR" : "second copy PDF file, no QR",
+		       (double)pdfs / best, pdfs, best);
 	}
 	for (int i = 0; i < 16; i++) {
 		char path[600];

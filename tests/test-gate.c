@@ -294,10 +294,14 @@ static void names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(allowed_when_clean), cmocka_unit_test(receivable_states),
-	    cmocka_unit_test(pending_payment),    cmocka_unit_test(exceptions),
-	    cmocka_unit_test(imports),            cmocka_unit_test(override_only_stale),
-	    cmocka_unit_test(every_reason_at_once), cmocka_unit_test(names),
+	    cmocka_unit_test(allowed_when_clean),
+	    cmocka_unit_test(receivable_states),
+	    cmocka_unit_test(pending_payment),
+	    cmocka_unit_test(exceptions),
+	    cmocka_unit_test(imports),
+	    cmocka_unit_test(override_only_stale),
+	    cmocka_unit_test(every_reason_at_once),
+	    cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

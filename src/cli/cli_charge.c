@@ -49,7 +49,8 @@ int cli_charge_prepare(struct cli *cli, struct ledger *lg, const char *id, const
 		return EXIT_CLEAN;
 	fflush(stdout);
 	for (int i = 0; i < out->decision.nrefusals; i++)
-		fprintf(stderr, "%s: not sent: %s: %s\n", id, gate_reason_name(out->decision.refusals[i].reason),
+		fprintf(stderr, "%s: not sent: %s: %s\n", id,
+		        gate_reason_name(out->decision.refusals[i].reason),
 		        out->decision.refusals[i].message);
 	return EXIT_ATTENTION;
 }

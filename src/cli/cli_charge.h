@@ -8,9 +8,9 @@
 #include "gate/charge.h"
 
 struct cli_charge_args {
-	const char *pay_on;       /* --pay-on, NULL = today */
-	const char *accept_stale; /* --accept-stale REASON */
-	const char *interest_from;/* --interest-from due|business-day */
+	const char *pay_on;        /* --pay-on, NULL = today */
+	const char *accept_stale;  /* --accept-stale REASON */
+	const char *interest_from; /* --interest-from due|business-day */
 };
 
 /* Fills o from the arguments (today from date_today(), which honours

@@ -29,8 +29,8 @@ static int valid_label(const char *s)
 	if (!*s || strlen(s) > 32)
 		return 0;
 	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '-' ||
-		      *s == '_' || *s == '.'))
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      *s == '-' || *s == '_' || *s == '.'))
 			return 0;
 	return 1;
 }
@@ -38,14 +38,22 @@ static int valid_label(const char *s)
 static int run_add(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"label", required_argument, NULL, 'l'},      {"bank", required_argument, NULL, 'b'},
-	    {"agency", required_argument, NULL, 'a'},     {"account", required_argument, NULL, 'c'},
-	    {"wallet", required_argument, NULL, 'w'},     {"agreement", required_argument, NULL, 'g'},
-	    {"opt", required_argument, NULL, 'o'},        {"name", required_argument, NULL, 'n'},
-	    {"document", required_argument, NULL, 'D'},   {"address", required_argument, NULL, 'A'},
-	    {"city", required_argument, NULL, 'C'},       {"uf", required_argument, NULL, 'u'},
-	    {"cep", required_argument, NULL, 'p'},        {"pix-key", required_argument, NULL, 'k'},
-	    {"nosso-numero-with-dv", no_argument, NULL, 'v'}, {NULL, 0, NULL, 0},
+	    {"label", required_argument, NULL, 'l'},
+	    {"bank", required_argument, NULL, 'b'},
+	    {"agency", required_argument, NULL, 'a'},
+	    {"account", required_argument, NULL, 'c'},
+	    {"wallet", required_argument, NULL, 'w'},
+	    {"agreement", required_argument, NULL, 'g'},
+	    {"opt", required_argument, NULL, 'o'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"document", required_argument, NULL, 'D'},
+	    {"address", required_argument, NULL, 'A'},
+	    {"city", required_argument, NULL, 'C'},
+	    {"uf", required_argument, NULL, 'u'},
+	    {"cep", required_argument, NULL, 'p'},
+	    {"pix-key", required_argument, NULL, 'k'},
+	    {"nosso-numero-with-dv", no_argument, NULL, 'v'},
+	    {NULL, 0, NULL, 0},
 	};
 	static struct ledger_account a;
 	int c, rc = 0;
@@ -63,7 +71,8 @@ static int run_add(struct cli *cli, int argc, char **argv)
 		case 'b': {
 			size_t n = strlen(optarg);
 			if (n == 0 || n > 3 || strspn(optarg, "0123456789") != n || atoi(optarg) < 1)
-				return cli_usage(&cmd_account, "--bank takes the 3-digit COMPE code (e.g. 341)");
+				return cli_usage(&cmd_account,
+				                 "--bank takes the 3-digit COMPE code (e.g. 341)");
 			a.bank = atoi(optarg);
 			break;
 		}
@@ -85,7 +94,8 @@ static int run_add(struct cli *cli, int argc, char **argv)
 				return cli_usage(&cmd_account, "--opt takes KEY=VALUE");
 			if (a.nopts == LEDGER_ACCOUNT_MAX_OPTS)
 				return cli_usage(&cmd_account, "too many --opt");
-			if ((size_t)(eq - optarg) >= sizeof a.opts[0].key || strlen(eq + 1) >= sizeof a.opts[0].value)
+			if ((size_t)(eq - optarg) >= sizeof a.opts[0].key ||
+			    strlen(eq + 1) >= sizeof a.opts[0].value)
 				return cli_usage(&cmd_account, "--opt: key or value too long");
 			memcpy(a.opts[a.nopts].key, optarg, (size_t)(eq - optarg));
 			a.opts[a.nopts].key[eq - optarg] = '\0';
@@ -127,8 +137,9 @@ static int run_add(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_account, "add takes no positional arguments");
 	if (!a.bank || !a.agency[0] || !a.account[0] || !a.name[0] || !a.document[0] || !a.address[0] ||
 	    !a.city[0])
-		return cli_usage(&cmd_account,
-		                 "add needs --bank, --agency, --account, --name, --document, --address and --city");
+		return cli_usage(
+		    &cmd_account,
+		    "add needs --bank, --agency, --account, --name, --document, --address and --city");
 	if (!a.label[0])
 		snprintf(a.label, sizeof a.label, "%03d", a.bank);
 
@@ -166,7 +177,8 @@ static int print_account(void *ctx, const struct ledger_account *a)
 	if ((*n)++)
 		putchar('\n');
 	printf("%s\n", a->label);
-	printf("  bank:        %03d %s\n", a->bank, boleto_bank_name_of(a->bank) ? boleto_bank_name_of(a->bank) : "");
+	printf("  bank:        %03d %s\n", a->bank,
+	       boleto_bank_name_of(a->bank) ? boleto_bank_name_of(a->bank) : "");
 	printf("  agency:      %s\n  account:     %s\n", a->agency, a->account);
 	if (a->wallet[0])
 		printf("  wallet:      %s\n", a->wallet);
@@ -220,7 +232,8 @@ static int run(struct cli *cli, int argc, char **argv)
 const struct command cmd_account = {
     .name = "account",
     .usage = "add --bank B --agency A --account C-D [--wallet W] [--agreement V] [--opt KEY=VALUE]...\n"
-             "                        --name NAME --document CNPJ --address TEXT --city CITY [--uf UF] [--cep CEP]\n"
+             "                        --name NAME --document CNPJ --address TEXT --city CITY [--uf UF] "
+             "[--cep CEP]\n"
              "                        [--pix-key KEY] [--label L] [--nosso-numero-with-dv]\n"
              "       concilia account list",
     .summary = "the beneficiary's collection accounts: bank data, company data, Pix key",

@@ -17,9 +17,9 @@
 int cli_pix_qr(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"pay-on", required_argument, NULL, 'p'},        {"output", required_argument, NULL, 'o'},
-	    {"accept-stale", required_argument, NULL, 's'},  {"interest-from", required_argument, NULL, 'i'},
-	    {"module", required_argument, NULL, 'm'},        {NULL, 0, NULL, 0},
+	    {"pay-on", required_argument, NULL, 'p'},       {"output", required_argument, NULL, 'o'},
+	    {"accept-stale", required_argument, NULL, 's'}, {"interest-from", required_argument, NULL, 'i'},
+	    {"module", required_argument, NULL, 'm'},       {NULL, 0, NULL, 0},
 	};
 	struct cli_charge_args args = {0};
 	struct charge_options o = {.kind = CHARGE_PIX};
@@ -80,7 +80,8 @@ int cli_pix_qr(struct cli *cli, int argc, char **argv)
 		 * exists only for a QR the journal records */
 		char tmp[1200];
 		const char *ext = strrchr(output, '.');
-		snprintf(tmp, sizeof tmp, "%.*s.concilia-tmp-%ld%s", (int)(ext - output), output, (long)getpid(), ext);
+		snprintf(tmp, sizeof tmp, "%.*s.concilia-tmp-%ld%s", (int)(ext - output), output,
+		         (long)getpid(), ext);
 		if (qr_image_file(ch.pix.text, tmp, module, &d) != 0) {
 			cli_print_diag(&d);
 			st = EXIT_SYSTEM;
@@ -94,7 +95,8 @@ int cli_pix_qr(struct cli *cli, int argc, char **argv)
 			st = EXIT_SYSTEM;
 		}
 	} else if (st == EXIT_CLEAN) {
-		if (charge_record(lg, &ch, "pix_qr", output ? "terminal" : "stdout", o.accept_stale, &d) != 0) {
+		if (charge_record(lg, &ch, "pix_qr", output ? "terminal" : "stdout", o.accept_stale, &d) !=
+		    0) {
 			cli_print_diag(&d);
 			st = EXIT_SYSTEM;
 		} else if (output && qr_image_text(ch.pix.text, stdout, &d) != 0) {

@@ -92,8 +92,8 @@ static int write_copy(struct cli *cli, struct ledger *lg, const struct charge *c
 		money_format_brl(c->rcv.row.amount_cents, face, sizeof face);
 		money_format_brl(c->amount_due_cents, due, sizeof due);
 		date_format_iso(c->pay_on, date, sizeof date);
-		printf("%s: second copy of %s, face value %s, %s due on %s%s%s\n", path, c->rcv.row.id, face, due,
-		       date, c->has_pix ? ", with Pix QR" : "",
+		printf("%s: second copy of %s, face value %s, %s due on %s%s%s\n", path, c->rcv.row.id, face,
+		       due, date, c->has_pix ? ", with Pix QR" : "",
 		       c->decision.stale_overridden ? " (stale import accepted, journaled)" : "");
 	}
 	return EXIT_CLEAN;
@@ -107,8 +107,8 @@ static void file_name(const char *id, const char *dir, const char *ext, char *ou
 	size_t i;
 	for (i = 0; id[i] && i < sizeof safe - 1; i++) {
 		char ch = id[i];
-		safe[i] = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '-' ||
-		                  ch == '_' || (ch == '.' && i > 0)
+		safe[i] = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		                  ch == '-' || ch == '_' || (ch == '.' && i > 0)
 		              ? ch
 		              : '_';
 	}
@@ -201,10 +201,10 @@ static int all_overdue(struct cli *cli, struct ledger *lg, const char *dir, cons
 int cli_boleto_second_copy(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"pay-on", required_argument, NULL, 'p'},       {"output", required_argument, NULL, 'o'},
-	    {"all-overdue", required_argument, NULL, 'A'},  {"accept-stale", required_argument, NULL, 's'},
+	    {"pay-on", required_argument, NULL, 'p'},        {"output", required_argument, NULL, 'o'},
+	    {"all-overdue", required_argument, NULL, 'A'},   {"accept-stale", required_argument, NULL, 's'},
 	    {"interest-from", required_argument, NULL, 'i'}, {"dpi", required_argument, NULL, 'r'},
-	    {"format", required_argument, NULL, 'f'},       {NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, 'f'},        {NULL, 0, NULL, 0},
 	};
 	struct cli_charge_args args = {0};
 	struct charge_options o = {.kind = CHARGE_BOLETO};
@@ -236,8 +236,11 @@ int cli_boleto_second_copy(struct cli *cli, int argc, char **argv)
 				return cli_usage(&cmd_boleto, "--dpi takes 72..1200 (PNG only)");
 			break;
 		case 'f':
-			if (strcmp(optarg, "pdf") == 0 || strcmp(optarg, "png") == 0 || strcmp(optarg, "svg") == 0)
-				ext = strcmp(optarg, "pdf") == 0 ? ".pdf" : strcmp(optarg, "png") == 0 ? ".png" : ".svg";
+			if (strcmp(optarg, "pdf") == 0 || strcmp(optarg, "png") == 0 ||
+			    strcmp(optarg, "svg") == 0)
+				ext = strcmp(optarg, "pdf") == 0   ? ".pdf"
+				      : strcmp(optarg, "png") == 0 ? ".png"
+				                                   : ".svg";
 			else
 				return cli_usage(&cmd_boleto, "--format takes pdf, png or svg");
 			break;
@@ -246,8 +249,9 @@ int cli_boleto_second_copy(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (dir ? optind != argc || output : optind + 1 != argc)
-		return cli_usage(&cmd_boleto, dir ? "--all-overdue DIR takes no receivable id and no -o"
-		                                  : "second-copy takes one receivable id (or --all-overdue DIR)");
+		return cli_usage(&cmd_boleto,
+		                 dir ? "--all-overdue DIR takes no receivable id and no -o"
+		                     : "second-copy takes one receivable id (or --all-overdue DIR)");
 	if (output && boleto_render_format_of(output) == 0)
 		return cli_usage(&cmd_boleto, "-o FILE must end in .pdf, .png or .svg");
 	int st = cli_charge_options(&cmd_boleto, &args, &o);
@@ -268,8 +272,9 @@ int cli_boleto_second_copy(struct cli *cli, int argc, char **argv)
 	}
 	if (dir) {
 		if (args.pay_on && o.pay_on != o.today)
-			fprintf(stderr, "concilia boleto: note: --all-overdue computes amounts for --pay-on but "
-			                "picks receivables overdue today\n");
+			fprintf(stderr,
+			        "concilia boleto: note: --all-overdue computes amounts for --pay-on but "
+			        "picks receivables overdue today\n");
 		st = all_overdue(cli, lg, dir, ext, dpi, &o);
 	} else {
 		const char *id = argv[optind];

@@ -15,7 +15,8 @@
 
 /* ---- the boleto's nosso número ---- */
 
-static void boleto_request_of(const struct ledger_account *a, struct boleto_opt *opts, struct boleto_request *rq)
+static void boleto_request_of(const struct ledger_account *a, struct boleto_opt *opts,
+                              struct boleto_request *rq)
 {
 	memset(rq, 0, sizeof *rq);
 	rq->bank = a->bank;
@@ -51,8 +52,8 @@ static int encode_slip(const struct charge *c, struct boleto_slip *s, struct dia
 	rq.amount_cents = c->rcv.row.amount_cents;
 	if (hyphen && strlen(hyphen + 1) >= 1 && strlen(hyphen + 1) <= 2) {
 		if (nosso_numero_normalize(raw, (size_t)(hyphen - raw), seq) < 0)
-			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "nosso_numero", "'%s' has no number before its DV",
-			                raw);
+			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "nosso_numero",
+			                "'%s' has no number before its DV", raw);
 		snprintf(dv, sizeof dv, "%s", hyphen + 1);
 	} else {
 		snprintf(seq, sizeof seq, "%s", c->rcv.row.nosso_numero);
@@ -80,16 +81,17 @@ static int encode_slip(const struct charge *c, struct boleto_slip *s, struct dia
 		return -1;
 	if (dv[0]) {
 		if (!s->nosso_numero_dv[0])
-			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "nosso_numero",
-			                "'%s' carries a check digit, but bank %03d's nosso número (%s) has none",
-			                raw, s->bank, s->layout ? s->layout : "this layout");
+			return diag_set(
+			    d, DIAG_ERROR, NULL, 0, 0, "nosso_numero",
+			    "'%s' carries a check digit, but bank %03d's nosso número (%s) has none", raw,
+			    s->bank, s->layout ? s->layout : "this layout");
 		for (char *p = dv; *p; p++)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
 		if (strcmp(dv, s->nosso_numero_dv) != 0)
 			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "nosso_numero",
-			                "'%s': check digit %s, but bank %03d's rule gives %s for %s", raw, dv, s->bank,
-			                s->nosso_numero_dv, seq);
+			                "'%s': check digit %s, but bank %03d's rule gives %s for %s", raw, dv,
+			                s->bank, s->nosso_numero_dv, seq);
 	}
 	return 0;
 }
@@ -142,10 +144,11 @@ static void build_instructions(struct charge *c)
 			add_instruction(c, buf);
 		}
 		if (r->interest_month_e4 > 0) {
-			snprintf(buf, sizeof buf, "Após %s, juros de mora de %s por dia corrido (%s ao mês).", d1, m2,
-			         p2);
+			snprintf(buf, sizeof buf, "Após %s, juros de mora de %s por dia corrido (%s ao mês).",
+			         d1, m2, p2);
 			add_instruction(c, buf);
-			add_instruction(c, "Juros simples (taxa mensal / 30), arredondados ao centavo por dia.");
+			add_instruction(c,
+			                "Juros simples (taxa mensal / 30), arredondados ao centavo por dia.");
 		}
 	}
 	if (c->allocated_cents > 0) {
@@ -170,14 +173,16 @@ static int build_pix(struct charge *c, const struct charge_options *o, struct di
 	 * charge's own dynamic code can carry. */
 	if (txid[0] && strlen(txid) > BRCODE_TXID_MAX) {
 		if (o->kind == CHARGE_PIX)
-			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "pix_txid",
-			                "receivable %s has the Pix charge txid %s (%zu characters): a static QR "
-			                "carries at most %d; show the PSP's QR of that charge instead",
-			                c->rcv.row.id, txid, strlen(txid), BRCODE_TXID_MAX);
-		diag_warn(o->warn, o->warn_ctx, NULL, 0, 0, "pix_txid",
-		          "receivable %s has the Pix charge txid %s: a static QR cannot carry it, so the second "
-		          "copy has no Pix QR",
-		          c->rcv.row.id, txid);
+			return diag_set(
+			    d, DIAG_ERROR, NULL, 0, 0, "pix_txid",
+			    "receivable %s has the Pix charge txid %s (%zu characters): a static QR "
+			    "carries at most %d; show the PSP's QR of that charge instead",
+			    c->rcv.row.id, txid, strlen(txid), BRCODE_TXID_MAX);
+		diag_warn(
+		    o->warn, o->warn_ctx, NULL, 0, 0, "pix_txid",
+		    "receivable %s has the Pix charge txid %s: a static QR cannot carry it, so the second "
+		    "copy has no Pix QR",
+		    c->rcv.row.id, txid);
 		return 0;
 	}
 	rq.key = c->account.pix_key;
@@ -190,7 +195,8 @@ static int build_pix(struct charge *c, const struct charge_options *o, struct di
 		return -1;
 	/* what leaves must pass our own decoder (reference/pix.md §5) */
 	if (brcode_decode(c->pix.text, c->pix.len, &check) != 0 || check.amount_cents != c->amount_due_cents)
-		return diag_set(d, DIAG_ERROR, NULL, 0, 0, "pix", "internal error: the BR Code built does not decode: %s",
+		return diag_set(d, DIAG_ERROR, NULL, 0, 0, "pix",
+		                "internal error: the BR Code built does not decode: %s",
 		                check.nproblems ? check.problems[0].msg : "amount differs");
 	c->has_pix = true;
 	return 0;
@@ -253,10 +259,11 @@ static int find_account(struct ledger *lg, struct charge *c, int *status, struct
 	}
 	*status = 2;
 	if (n == 0 && r->account[0])
-		return diag_set(d, DIAG_ERROR, NULL, 0, 0, "account",
-		                "receivable %s names account '%s', and no account of bank %03d has that label "
-		                "(concilia account list)",
-		                r->id, r->account, r->bank);
+		return diag_set(
+		    d, DIAG_ERROR, NULL, 0, 0, "account",
+		    "receivable %s names account '%s', and no account of bank %03d has that label "
+		    "(concilia account list)",
+		    r->id, r->account, r->bank);
 	if (n == 0)
 		return diag_set(d, DIAG_ERROR, NULL, 0, 0, "account",
 		                "no collection account at bank %03d for receivable %s: add it with 'concilia "
@@ -310,8 +317,8 @@ int charge_prepare(struct ledger *lg, const char *receivable_id, const struct ch
 	};
 	out->pay_on = o->pay_on;
 	if (expected_on(&terms, o->pay_on, o->cal, &out->due) != 0)
-		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "receivable %s: its charge terms give no amount",
-		                r->id);
+		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL,
+		                "receivable %s: its charge terms give no amount", r->id);
 
 	/* allocations first: the anonymous-credit window and every amount
 	 * below are net of what was already received */
@@ -379,7 +386,8 @@ int charge_prepare(struct ledger *lg, const char *receivable_id, const struct ch
 		if (encode_slip(out, &out->slip, d) != 0)
 			return -1;
 		snprintf(out->nosso_numero_printed, sizeof out->nosso_numero_printed, "%s%s%s",
-		         out->slip.nosso_numero, out->slip.nosso_numero_dv[0] ? "-" : "", out->slip.nosso_numero_dv);
+		         out->slip.nosso_numero, out->slip.nosso_numero_dv[0] ? "-" : "",
+		         out->slip.nosso_numero_dv);
 		snprintf(out->agency_code, sizeof out->agency_code, "%s / %s", out->account.agency,
 		         out->account.agreement[0] ? out->account.agreement : out->account.account);
 		build_instructions(out);
@@ -388,8 +396,9 @@ int charge_prepare(struct ledger *lg, const char *receivable_id, const struct ch
 		return -1;
 	if (o->kind == CHARGE_PIX && !out->has_pix)
 		return diag_set(d, DIAG_ERROR, NULL, 0, 0, "pix-key",
-		                out->account.pix_key[0] ? "receivable %s: nothing is due, so no QR"
-		                                        : "account '%s' has no Pix key (account add --pix-key)",
+		                out->account.pix_key[0]
+		                    ? "receivable %s: nothing is due, so no QR"
+		                    : "account '%s' has no Pix key (account add --pix-key)",
 		                out->account.pix_key[0] ? r->id : out->account.label);
 	*status = 0;
 	return 0;
@@ -402,7 +411,8 @@ int charge_record(struct ledger *lg, const struct charge *c, const char *action,
 
 	money_format_brl(c->amount_due_cents, money, sizeof money);
 	date_format_iso(c->pay_on, date, sizeof date);
-	snprintf(detail, sizeof detail, "%s due on %s, account %s, to %s", money, date, c->account.label, where);
+	snprintf(detail, sizeof detail, "%s due on %s, account %s, to %s", money, date, c->account.label,
+	         where);
 	if (ledger_begin(lg, d) != 0)
 		return -1;
 	if (c->decision.stale_overridden) {
@@ -434,22 +444,28 @@ int charge_account_check(struct ledger_account *a, struct diag *d)
 	b = boleto_bank_find(a->bank);
 	if (!b)
 		return diag_set(d, DIAG_ERROR, NULL, 0, 0, "bank",
-		                "bank %03d has no boleto layout in concilia (concilia boleto banks)", a->bank);
+		                "bank %03d has no boleto layout in concilia (concilia boleto banks)",
+		                a->bank);
 	for (int i = 0; i < a->nopts; i++)
 		if (!boleto_bank_takes_option(b, a->opts[i].key))
-			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "opt", "bank %03d (%s) takes no option '%s'; it takes: %s",
-			                a->bank, boleto_bank_name(b), a->opts[i].key,
+			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "opt",
+			                "bank %03d (%s) takes no option '%s'; it takes: %s", a->bank,
+			                boleto_bank_name(b), a->opts[i].key,
 			                boleto_bank_option_list(b, list, sizeof list));
 	if (taxid_normalize(a->document, strlen(a->document), norm, &why) == TAXID_NONE)
 		return diag_set(d, DIAG_ERROR, NULL, 0, 0, "document", "'%s': %s", a->document, why);
 	snprintf(a->document, sizeof a->document, "%s", norm);
 	if (!a->name[0] || !a->address[0] || !a->city[0])
-		return diag_set(d, DIAG_ERROR, NULL, 0, 0, !a->name[0] ? "name" : !a->address[0] ? "address" : "city",
+		return diag_set(d, DIAG_ERROR, NULL, 0, 0,
+		                !a->name[0]      ? "name"
+		                : !a->address[0] ? "address"
+		                                 : "city",
 		                "required: every boleto prints the beneficiary's name, address and city");
 	if (a->uf[0]) {
-		if (strlen(a->uf) != 2 || a->uf[0] < 'A' || a->uf[0] > 'Z' || a->uf[1] < 'A' || a->uf[1] > 'Z')
-			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "uf", "'%s' is not a state (two capital letters, SP)",
-			                a->uf);
+		if (strlen(a->uf) != 2 || a->uf[0] < 'A' || a->uf[0] > 'Z' || a->uf[1] < 'A' ||
+		    a->uf[1] > 'Z')
+			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "uf",
+			                "'%s' is not a state (two capital letters, SP)", a->uf);
 	}
 	if (a->cep[0]) {
 		char digits[9];
@@ -458,12 +474,14 @@ int charge_account_check(struct ledger_account *a, struct diag *d)
 			if (*p >= '0' && *p <= '9' && n < 8)
 				digits[n++] = *p;
 			else if (*p != '-' && *p != '.')
-				return diag_set(d, DIAG_ERROR, NULL, 0, 0, "cep", "'%s' is not a CEP (8 digits)", a->cep);
+				return diag_set(d, DIAG_ERROR, NULL, 0, 0, "cep",
+				                "'%s' is not a CEP (8 digits)", a->cep);
 			else if (*p >= '0' && *p <= '9')
 				n = 9;
 		}
 		if (n != 8)
-			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "cep", "'%s' is not a CEP (8 digits)", a->cep);
+			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "cep", "'%s' is not a CEP (8 digits)",
+			                a->cep);
 		memcpy(a->cep, digits, 8);
 		a->cep[8] = '\0';
 	}
@@ -472,7 +490,8 @@ int charge_account_check(struct ledger_account *a, struct diag *d)
 			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "pix-key", "'%s': %s", a->pix_key, why);
 		memcpy(a->pix_key, key, sizeof key);
 		/* a trial code: name and city must make a BR Code */
-		struct brcode_request rq = {.key = a->pix_key, .name = a->name, .city = a->city, .amount_cents = 100};
+		struct brcode_request rq = {
+		    .key = a->pix_key, .name = a->name, .city = a->city, .amount_cents = 100};
 		struct brcode_payload p;
 		if (brcode_encode(&rq, &p, NULL, NULL, d) != 0)
 			return -1;

@@ -29,12 +29,12 @@ enum charge_kind {
 
 struct charge_options {
 	enum charge_kind kind;
-	cdate today;                      /* send time (date_today()) */
-	cdate pay_on;                     /* the payment date amounts are computed for; >= today */
+	cdate today;  /* send time (date_today()) */
+	cdate pay_on; /* the payment date amounts are computed for; >= today */
 	const struct calendar *cal;
 	enum interest_start interest_start; /* as reconcile uses it */
-	const char *accept_stale;         /* gate override reason, or NULL */
-	diag_sink warn;                   /* warnings (name cut in the BR Code, no QR possible...) */
+	const char *accept_stale;           /* gate override reason, or NULL */
+	diag_sink warn;                     /* warnings (name cut in the BR Code, no QR possible...) */
 	void *warn_ctx;
 };
 
@@ -58,7 +58,7 @@ struct charge {
 	char agency_code[64];          /* "Agência / Código do beneficiário" */
 	char instructions[CHARGE_MAX_INSTRUCTIONS][240];
 	int ninstructions;
-	bool has_pix;                  /* pix holds a static BR Code for amount_due_cents */
+	bool has_pix; /* pix holds a static BR Code for amount_due_cents */
 	struct brcode_payload pix;
 };
 

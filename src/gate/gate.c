@@ -28,7 +28,8 @@ const char *gate_reason_name(enum gate_reason r)
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static void refuse(struct gate_decision *out, enum gate_reason r, const char *fmt, ...)
+static void
+refuse(struct gate_decision *out, enum gate_reason r, const char *fmt, ...)
 {
 	struct gate_refusal *x = &out->refusals[out->nrefusals++];
 	va_list ap;
@@ -98,7 +99,8 @@ void gate_decide(const struct gate_facts *f, const struct gate_options *o, struc
 	/* 1. the receivable itself */
 	if (f->settled || (f->allocated_cents > 0 && f->amount_due_cents <= 0)) {
 		money_format_brl(f->allocated_cents, money, sizeof money);
-		refuse(out, GATE_SETTLED, "receivable %s is settled (%s received): nothing to charge", id, money);
+		refuse(out, GATE_SETTLED, "receivable %s is settled (%s received): nothing to charge", id,
+		       money);
 	}
 	switch (f->erp_status) {
 	case RECEIVABLE_CANCELLED:
@@ -109,19 +111,20 @@ void gate_decide(const struct gate_facts *f, const struct gate_options *o, struc
 		       "receivable %s was renegotiated: charge the agreement's instalments instead", id);
 		break;
 	case RECEIVABLE_DISPUTED:
-		refuse(out, GATE_DISPUTED, "receivable %s is disputed by the debtor: no charge until the dispute is closed",
-		       id);
+		refuse(out, GATE_DISPUTED,
+		       "receivable %s is disputed by the debtor: no charge until the dispute is closed", id);
 		break;
 	case RECEIVABLE_OPEN:
 		break;
 	}
 	if (f->bank_state && f->bank_state[0]) {
 		const char *what = strcmp(f->bank_state, "written_off") == 0 ? "wrote the boleto off (baixa)"
-				   : strcmp(f->bank_state, "protested") == 0 ? "sent the boleto to protest"
-				   : strcmp(f->bank_state, "registration_rejected") == 0
-				       ? "refused to register the boleto"
-				       : f->bank_state;
-		refuse(out, GATE_BANK_CLOSED, "the bank %s: that slip cannot be paid; negotiate instead", what);
+		                   : strcmp(f->bank_state, "protested") == 0 ? "sent the boleto to protest"
+		                   : strcmp(f->bank_state, "registration_rejected") == 0
+		                       ? "refused to register the boleto"
+		                       : f->bank_state;
+		refuse(out, GATE_BANK_CLOSED, "the bank %s: that slip cannot be paid; negotiate instead",
+		       what);
 	}
 
 	/* 2. money that may already be there */
@@ -145,33 +148,37 @@ void gate_decide(const struct gate_facts *f, const struct gate_options *o, struc
 		if (first) {
 			money_format_brl(first->paid_cents, money, sizeof money);
 			refuse(out, GATE_OPEN_EXCEPTION,
-			       "the debtor has an open exception that could be this payment: %s of %s %s (%s)%s%s",
+			       "the debtor has an open exception that could be this payment: %s of %s %s "
+			       "(%s)%s%s",
 			       first->category, money, why, first->source,
-			       hits > 1 || f->candidates_truncated ? " and more" : "",
-			       ": resolve it first");
+			       hits > 1 || f->candidates_truncated ? " and more" : "", ": resolve it first");
 		} else if (f->candidates_truncated) {
-			refuse(out, GATE_OPEN_EXCEPTION,
-			       "too many open exceptions near this debtor to rule them out: resolve them first");
+			refuse(
+			    out, GATE_OPEN_EXCEPTION,
+			    "too many open exceptions near this debtor to rule them out: resolve them first");
 		}
 	}
 
 	/* 3. is what we know about the account current? */
 	if (f->held_imports > 0)
-		refuse(out, GATE_HELD_IMPORT, "a return file of account %s is held for a human (%s: %s)", label,
-		       f->held_file ? f->held_file : "?", f->held_reason && f->held_reason[0] ? f->held_reason : "held");
+		refuse(out, GATE_HELD_IMPORT, "a return file of account %s is held for a human (%s: %s)",
+		       label, f->held_file ? f->held_file : "?",
+		       f->held_reason && f->held_reason[0] ? f->held_reason : "held");
 	bool stale = !f->has_import || f->latest_import < f->previous_business_day;
 	if (stale) {
 		char msg[600];
 		fmt_date(f->previous_business_day, d2, sizeof d2);
 		if (!f->has_import) {
-			snprintf(msg, sizeof msg,
-			         "no return file of account %s was ever imported: payments since the previous "
-			         "business day (%s) are unknown",
-			         label, d2);
+			snprintf(
+			    msg, sizeof msg,
+			    "no return file of account %s was ever imported: payments since the previous "
+			    "business day (%s) are unknown",
+			    label, d2);
 		} else {
 			fmt_date(f->latest_import, d1, sizeof d1);
 			snprintf(msg, sizeof msg,
-			         "the latest return file of account %s is of %s (%s), before the previous business "
+			         "the latest return file of account %s is of %s (%s), before the previous "
+			         "business "
 			         "day (%s): payments since then are unknown",
 			         label, d1, f->latest_file ? f->latest_file : "?", d2);
 		}

@@ -334,8 +334,8 @@ static cairo_font_face_t *faces[2];
 static void font(cairo_t *cr, double size, int bold)
 {
 	if (!faces[bold])
-		faces[bold] = cairo_toy_font_face_create(FONT, CAIRO_FONT_SLANT_NORMAL,
-		                                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+		faces[bold] = cairo_toy_font_face_create(
+		    FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_face(cr, faces[bold]);
 	cairo_set_font_size(cr, size);
 }

@@ -43,7 +43,8 @@ static int draw_mask(cairo_t *cr, const QRcode *q, double x, double y, double m)
 	for (int r = 0; r < w; r++)
 		for (int c = 0; c < w; c++)
 			if (q->data[(size_t)r * (size_t)w + (size_t)c] & 1) {
-				uint32_t *word = (uint32_t *)(void *)(data + (size_t)r * (size_t)stride) + c / 32;
+				uint32_t *word =
+				    (uint32_t *)(void *)(data + (size_t)r * (size_t)stride) + c / 32;
 				/* A1 pixels are bits of native-endian 32-bit words */
 #if defined(WORDS_BIGENDIAN)
 				*word |= UINT32_C(1) << (31 - c % 32);

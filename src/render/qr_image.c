@@ -63,8 +63,8 @@ int qr_image_file(const char *payload, const char *path, int module_px, struct d
 	if (module_px <= 0)
 		module_px = 8;
 	if (module_px > 64)
-		return diag_set(d, DIAG_ERROR, NULL, 0, 0, "module", "%d pixels per module is too many (1..64)",
-		                module_px);
+		return diag_set(d, DIAG_ERROR, NULL, 0, 0, "module",
+		                "%d pixels per module is too many (1..64)", module_px);
 	q = encode(payload, d);
 	if (!q)
 		return -1;
@@ -89,7 +89,8 @@ int qr_image_file(const char *payload, const char *path, int module_px, struct d
 	if (qr_draw(cr, 0, 0, size, QUIET, payload, QR_DRAW_M, d) < 0)
 		rc = -1;
 	cairo_destroy(cr);
-	if (rc == 0 && fmt == QR_IMAGE_PNG && cairo_surface_write_to_png_stream(s, write_cb, fp) != CAIRO_STATUS_SUCCESS)
+	if (rc == 0 && fmt == QR_IMAGE_PNG &&
+	    cairo_surface_write_to_png_stream(s, write_cb, fp) != CAIRO_STATUS_SUCCESS)
 		rc = diag_set(d, DIAG_ERROR, path, 0, 0, NULL, "PNG write failed");
 	cairo_surface_finish(s);
 	if (rc == 0 && cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
