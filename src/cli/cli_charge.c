@@ -41,6 +41,9 @@ int cli_charge_prepare(struct cli *cli, struct ledger *lg, const char *id, const
 	struct diag d;
 	int status;
 	if (charge_prepare(lg, id, o, out, &status, &d) != 0) {
+		/* in a batch (--all-overdue) the receivable is what names the line */
+		if (d.file[0] == '\0')
+			snprintf(d.file, sizeof d.file, "%s", id);
 		cli_print_diag(&d);
 		return status == 3 ? EXIT_SYSTEM : EXIT_REJECTED;
 	}
