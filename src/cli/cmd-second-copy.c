@@ -64,13 +64,11 @@ static int write_copy(struct cli *cli, struct ledger *lg, const struct charge *c
 	struct boleto_copy b;
 	struct diag d;
 	char tmp[1200];
-	const char *slash = strrchr(path, '/');
 	const char *ext = strrchr(path, '.');
 
 	copy_of(c, today, &b);
 	snprintf(tmp, sizeof tmp, "%.*s.concilia-tmp-%ld%s", (int)strlen(path) - (int)strlen(ext ? ext : ""),
 	         path, (long)getpid(), ext ? ext : "");
-	(void)slash;
 	if (boleto_render_file(&b, 1, tmp, dpi, &d) != 0) {
 		if (strcmp(d.file, tmp) == 0)
 			snprintf(d.file, sizeof d.file, "%s", path);
