@@ -13,9 +13,16 @@
 set -eu
 titles=${BENCH_TITLES:-1000000}
 pix=${BENCH_PIX:-100000}
+# Codecs and second copies (issues 5 and 6): best of 3, PDFs written to a
+# scratch folder. BENCH_PDFS sets how many per run (0 skips this part).
+codec_render() {
+	scratch=$(mktemp -d /tmp/concilia-bench-pdf.XXXXXX)
+	"$bin/bench/codec-render" 3 "${BENCH_PDFS:-1000}" "$scratch"
+	rm -rf "$scratch"
+}
+bin=$(pwd)
 per_file=450000
 work=${BENCH_DIR:-$(mktemp -d /tmp/concilia-bench.XXXXXX)}
-bin=$(pwd)
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(date -u +%Y-%m-%dT%H:%MZ)"
 if [ "$titles" -gt 0 ]; then
 files=
@@ -71,3 +78,4 @@ t1=$(date +%s.%N)
 echo "camt import: $(echo "$entries / ($t1 - $t0)" | bc) entries/s, $(echo "$bytes / ($t1 - $t0) / 1000000" | bc) MB/s"
 fi
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"
+[ "${BENCH_PDFS:-1000}" -gt 0 ] && codec_render

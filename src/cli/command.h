@@ -37,5 +37,6 @@ extern const struct command cmd_pix;
 extern const struct command cmd_exceptions;
 extern const struct command cmd_undo;
 extern const struct command cmd_journal;
+extern const struct command cmd_account;
 
 #endif

@@ -371,4 +371,116 @@ struct balance_proof;
 int ledger_balance_proof(struct ledger *lg, const struct ledger_window *w, struct balance_proof *p,
 			 struct diag *d);
 
+
+/* ---- receivables by the ERP's id, and the ones past a date */
+
+/* Finds the receivable whose ERP id is ext_id: 1 found, 0 not, -1 error. */
+int ledger_receivable_by_id(struct ledger *lg, const char *ext_id, struct ledger_receivable *out,
+			    struct diag *d);
+
+/* Calls fn for every receivable the ERP still calls open (erp_status
+ * open) whose due date is before `before`, in due-date then id order;
+ * settled ones included (the gate says why they get no document). fn
+ * returns 0 to go on, non-zero to stop (that value is returned). */
+int ledger_receivables_due_before(struct ledger *lg, cdate before,
+				  int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx,
+				  struct diag *d);
+
+/* ---- collection accounts (the beneficiary's bank accounts) */
+#define LEDGER_ACCOUNT_MAX_OPTS 16
+
+struct ledger_account {
+	int64_t id;
+	char label[33];     /* referenced by receivable.account */
+	int bank;
+	char agency[16];    /* as given, DV after a hyphen allowed ("1234-5") */
+	char account[24];   /* "C-D" */
+	char wallet[8];     /* carteira, "" when none */
+	char agreement[24]; /* convênio / código do beneficiário, "" when none */
+	int nopts;          /* the codec's per-bank options */
+	struct {
+		char key[48];
+		char value[64];
+	} opts[LEDGER_ACCOUNT_MAX_OPTS];
+	bool nn_with_dv;    /* receivables' nosso número ends with its check digit */
+	char name[121];     /* beneficiary: company name, document, address (CDC art. 42-A) */
+	char document[24];  /* CNPJ (or CPF), normalized once checked */
+	char address[201];
+	char city[61];
+	char uf[3];
+	char cep[12];       /* 8 digits once checked, or "" */
+	char pix_key[78];   /* as DICT stores it, "" when none */
+	char created_at[32];
+};
+
+/* Adds an account (journaled). A label already in use is refused (-1,
+ * field "label"). Must not run inside another transaction. */
+int ledger_account_add(struct ledger *lg, const struct ledger_account *a, struct diag *d);
+
+/* Calls fn for every account in label order. */
+int ledger_account_list(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_account *a), void *ctx,
+			struct diag *d);
+
+/* The account that collects for bank: the one labelled label when label
+ * is not empty, else the bank's only account. Returns the number of
+ * candidates (1: *out filled; 0: none; more: ambiguous, *out holds the
+ * first), or -1 on error. A labelled account of another bank counts as
+ * none. */
+int ledger_account_for(struct ledger *lg, int bank, const char *label, struct ledger_account *out,
+		       struct diag *d);
+
+/* ---- what the charge gate needs to know (gate/ decides) */
+
+/* One outcome that needed a human and has no exception_resolution row, of
+ * an event that carried money, and that may concern a debtor. */
+struct ledger_gate_exception {
+	int64_t outcome_id;
+	char category[40];
+	int64_t paid_cents;
+	cdate paid_on;              /* the event's occurrence (payment) date, else credit date */
+	char payer_document[15];    /* as the event has it ("" when none) */
+	bool payer_document_partial;/* '*' marks hidden characters */
+	char receivable_debtor[15]; /* the outcome's receivable's debtor ("" when none) */
+	char receivable_id[65];     /* the outcome's receivable's ERP id ("" when none) */
+	char source[600];           /* "FILE:LINE" */
+};
+
+struct ledger_gate_query {
+	int64_t receivable_rowid;
+	int bank;
+	const char *nosso_numero;   /* normalized */
+	const char *pix_txid;       /* "" or NULL = none */
+	const char *debtor_document;
+	/* Outcome categories that never need a human, comma-separated
+	 * ("MATCHED_EXACT,FEE_ONLY"): every other name is an exception,
+	 * including categories this version does not know. */
+	const char *settled_categories;
+	/* Exceptions without the debtor's document or receivable qualify
+	 * only as these categories and with a paid amount in this range. */
+	const char *anonymous_categories; /* comma-separated */
+	int64_t anonymous_min_cents, anonymous_max_cents;
+	/* The collecting account: bank and convênio (digits compared without
+	 * leading zeros; "" = any). */
+	const char *agreement;
+};
+
+struct ledger_gate_rows {
+	int64_t allocated_cents;
+	bool settled;
+	char bank_state[32];        /* ledger_receivable_bank_state */
+	long pending_payments;      /* money events with the reference and no outcome */
+	char pending_source[600];   /* the first one, "FILE:LINE" */
+	bool has_import;            /* an imported (not held) file of the account with a date */
+	cdate latest_import;        /* its generation date (the newest) */
+	char latest_file[512];
+	long held_imports;
+	char held_file[512];        /* the first held one and why */
+	char held_reason[200];
+};
+
+/* Reads everything above for one receivable; exceptions go to fn (which
+ * returns 0 to go on). Read-only. */
+int ledger_gate_read(struct ledger *lg, const struct ledger_gate_query *q, struct ledger_gate_rows *out,
+		     int (*fn)(void *ctx, const struct ledger_gate_exception *e), void *ctx, struct diag *d);
+
 #endif

@@ -388,3 +388,32 @@ int ledger_receivables_scan(struct ledger *lg, int (*fn)(void *ctx, const struct
 		return ledger_sql_error(lg, d, "reading receivables");
 	return 0;
 }
+
+int ledger_receivable_by_id(struct ledger *lg, const char *ext_id, struct ledger_receivable *out,
+			    struct diag *d)
+{
+	return find_by_ext_id(lg, ext_id, out, d);
+}
+
+int ledger_receivables_due_before(struct ledger *lg, cdate before,
+				  int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx,
+				  struct diag *d)
+{
+	sqlite3_stmt *st;
+	struct ledger_receivable r;
+	int rc = 0, step;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT " RECEIVABLE_COLUMNS " FROM receivable"
+			       " WHERE erp_status = 'open' AND due_date < ? ORDER BY due_date, id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "listing overdue receivables");
+	ledger_bind_date(st, 1, before);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &r);
+		rc = fn(ctx, &r);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ledger_sql_error(lg, d, "listing overdue receivables");
+	sqlite3_finalize(st);
+	return rc;
+}

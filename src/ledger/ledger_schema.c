@@ -291,6 +291,41 @@ const char *const ledger_migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'receivable versions are append-only'); END;"
 	"CREATE TRIGGER receivable_version_no_delete BEFORE DELETE ON receivable_version"
 	" BEGIN SELECT RAISE(ABORT, 'receivable versions are append-only'); END;",
+
+	/* 9: the beneficiary's collection accounts (what every boleto and Pix
+	 * QR prints: bank data, company name, CNPJ and address, Pix key) and
+	 * the lookups the charge gate makes for every outbound document.
+	 * - account: one row per collection account, referenced by label from
+	 *   receivable.account (or found by bank when the bank has one
+	 *   account). options holds the codec's per-bank --opt pairs, one
+	 *   KEY=VALUE per line. nn_with_dv: the receivables' nosso número ends
+	 *   with its check digit (as some banks' returns write it).
+	 * - event_by_ref, event_by_txid: "is a payment with this reference
+	 *   waiting to be reconciled?" is asked per document; without them
+	 *   it is a scan of every event. */
+	"CREATE TABLE account ("
+	"  id INTEGER PRIMARY KEY,"
+	"  label TEXT NOT NULL UNIQUE,"
+	"  bank INTEGER NOT NULL CHECK (bank BETWEEN 1 AND 999),"
+	"  agency TEXT NOT NULL,"
+	"  account TEXT NOT NULL,"
+	"  wallet TEXT,"
+	"  agreement TEXT,"
+	"  options TEXT,"
+	"  nn_with_dv INTEGER NOT NULL DEFAULT 0,"
+	"  name TEXT NOT NULL,"
+	"  document TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  city TEXT NOT NULL,"
+	"  uf TEXT,"
+	"  cep TEXT,"
+	"  pix_key TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL"
+	");"
+	"CREATE INDEX account_by_bank ON account(bank);"
+	"CREATE INDEX event_by_ref ON event(bank, nosso_numero);"
+	"CREATE INDEX event_by_txid ON event(txid) WHERE txid IS NOT NULL;",
 };
 
 const int ledger_migration_count = (int)(sizeof ledger_migrations / sizeof ledger_migrations[0]);
