@@ -32,5 +32,7 @@ extern const struct command cmd_report;
 extern const struct command cmd_inspect;
 extern const struct command cmd_boleto;
 extern const struct command cmd_pix;
+extern const struct command cmd_inbox;
+extern const struct command cmd_watch;
 
 #endif

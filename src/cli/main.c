@@ -10,6 +10,7 @@
 static const struct command *const commands[] = {
 	&cmd_init, &cmd_receivables, &cmd_import, &cmd_inspect, &cmd_reconcile, &cmd_report, &cmd_boleto,
 	&cmd_pix,
+	&cmd_inbox, &cmd_watch,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

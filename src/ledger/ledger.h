@@ -179,6 +179,11 @@ int ledger_notice_pending(struct ledger *lg, const char *inbox, struct ledger_no
 int ledger_notice_done(struct ledger *lg, int64_t id, struct diag *d);
 void ledger_notice_free(struct ledger_notice *rows, size_t n);
 
+/* Whether any event waits for a reconciliation run (the same events
+ * ledger_pending_payments walks): a hook killed between its imports and
+ * its reconciliation finds them on its next run. */
+int ledger_has_unreconciled(struct ledger *lg, bool *yes, struct diag *d);
+
 /* ---- reconciliation */
 struct ledger_event {
 	int64_t rowid;

@@ -244,3 +244,21 @@ void ledger_notice_free(struct ledger_notice *rows, size_t n)
 	}
 	free(rows);
 }
+
+int ledger_has_unreconciled(struct ledger *lg, bool *yes, struct diag *d)
+{
+	sqlite3_stmt *st;
+	*yes = false;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT EXISTS (SELECT 1 FROM event e WHERE e.kind IN " LEDGER_RECONCILED_KINDS
+			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id))",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "looking for events to reconcile");
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*yes = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_sql_error(lg, d, "looking for events to reconcile");
+	return 0;
+}
