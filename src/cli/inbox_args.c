@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +182,13 @@ int inbox_args_run(const struct command *cmd, struct cli *cli, struct inbox_opti
 		cli_print_diag(&d);
 	int status = inbox_status(ib);
 	inbox_close(ib);
-	if (stop_requested && !cli->quiet)
+	sigset_t pending;
+	bool stopped = stop_requested;
+	if (sigpending(&pending) == 0)
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sigismember(&stops, sig) == 1 && sigismember(&pending, sig) == 1)
+				stopped = true;
+	if (stopped && !cli->quiet)
 		printf("stopped by a signal after finishing the file in hand\n");
 	return status;
 }

@@ -184,6 +184,9 @@ int inbox_open(const struct inbox_options *opt, struct inbox **out, long *holder
 		free(ib);
 		return -1;
 	}
+	/* A report being written when a run was killed left its temporary
+	 * file; with the lock held, any such file is stale. */
+	inbox_clean_partial(ib->reports);
 	/* The read-lease probe (inbox_writers): a writer opening a file in the
 	 * instant we hold the lease would signal us with SIGIO, whose default
 	 * action ends the process. */
@@ -779,7 +782,9 @@ static int run_finish(struct inbox *ib, struct diag *d)
 	int rc = 0;
 	struct diag rd;
 	diag_clear(&rd);
-	if (!stopping(ib) && reconcile_if_needed(ib, &rd)) {
+	/* Even after a stop request: the files taken are reconciled, so that
+	 * the exit status tells the truth about them. */
+	if (reconcile_if_needed(ib, &rd)) {
 		report_error(ib, &rd);
 		worse(ib, 3);
 		rc = -1;

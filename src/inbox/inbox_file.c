@@ -1,6 +1,7 @@
 /* Dated folders, free names and crash-safe moves. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,6 +27,18 @@ void inbox_test_pause(void)
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
 		}
 	}
+}
+
+void inbox_clean_partial(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct dirent *de;
+	while ((de = readdir(dp)) != NULL)
+		if (strncmp(de->d_name, ".concilia-partial.", 18) == 0)
+			unlinkat(dirfd(dp), de->d_name, 0);
+	closedir(dp);
 }
 
 int inbox_sync_dir(const char *dir)

@@ -31,6 +31,10 @@ int inbox_move(const char *src, const char *dst, struct diag *d);
  * or -1 with d. */
 int inbox_write_new(const char *path, const char *text, size_t len, struct diag *d);
 
+/* Removes the temporary files (".concilia-partial.*") a killed run left in
+ * dir (missing dir: nothing to do). Only with the ledger lock held. */
+void inbox_clean_partial(const char *dir);
+
 /* fsync of a folder (its entries: a rename, a new file). */
 int inbox_sync_dir(const char *dir);
 
