@@ -174,8 +174,7 @@ int inbox_args_run(const struct command *cmd, struct cli *cli, struct inbox_opti
 	}
 	if (rc != 0) {
 		cli_print_diag(&d);
-		/* a missing folder or ledger is the caller's to fix */
-		return strstr(d.msg, "not a folder") || strstr(d.msg, "concilia init") ? EXIT_REJECTED : EXIT_SYSTEM;
+		return rc == 2 ? EXIT_REJECTED : EXIT_SYSTEM;
 	}
 	rc = watch ? inbox_watch(ib, &d) : inbox_run_once(ib, &d);
 	if (rc != 0)

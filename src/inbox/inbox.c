@@ -32,6 +32,7 @@
 
 #include "codec/bank_file.h"
 #include "core/calendar.h"
+#include "core/date.h"
 #include "core/fileio.h"
 #include "inbox/inbox.h"
 #include "inbox/inbox_file.h"
@@ -103,8 +104,14 @@ static void say(struct inbox *ib, enum inbox_log_level level, const char *fmt, .
 	ib->opt.log(ib->opt.log_ctx, level, line);
 }
 
+/* Now, UTC, ISO 8601 ($CONCILIA_NOW pins it, as for the ledger). */
 static void iso_now(char *buf, size_t n)
 {
+	const char *fixed = getenv("CONCILIA_NOW");
+	if (fixed && *fixed) {
+		snprintf(buf, n, "%s", fixed);
+		return;
+	}
 	time_t t = time(NULL);
 	struct tm tm;
 	gmtime_r(&t, &tm);
@@ -142,16 +149,20 @@ int inbox_open(const struct inbox_options *opt, struct inbox **out, long *holder
 	ib->opt = *opt;
 	ib->lock.fd = -1;
 	struct stat sb;
+	errno = 0;
 	if (!realpath(opt->dir, ib->dir) || stat(ib->dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		diag_set(d, DIAG_ERROR, opt->dir, 0, 0, NULL, "not a folder: %s", errno ? strerror(errno) : "");
+		diag_set(d, DIAG_ERROR, opt->dir, 0, 0, NULL, "not a folder%s%s", errno ? ": " : "",
+			 errno ? strerror(errno) : "");
 		free(ib);
-		return -1;
+		return 2;
 	}
 	const char *archive = opt->archive ? opt->archive : ib->dir;
+	errno = 0;
 	if (!realpath(archive, ib->root) || stat(ib->root, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		diag_set(d, DIAG_ERROR, archive, 0, 0, NULL, "archive is not a folder: %s", strerror(errno));
+		diag_set(d, DIAG_ERROR, archive, 0, 0, NULL, "archive is not a folder%s%s", errno ? ": " : "",
+			 errno ? strerror(errno) : "");
 		free(ib);
-		return -1;
+		return 2;
 	}
 	if (opt->report_dir) {
 		if (mkdir(opt->report_dir, 0755) != 0 && errno != EEXIST) {
@@ -171,6 +182,14 @@ int inbox_open(const struct inbox_options *opt, struct inbox **out, long *holder
 			free(ib);
 			return -1;
 		}
+	}
+	/* No ledger: the user's to fix (concilia init), and no lock file is
+	 * left beside a ledger that does not exist. */
+	if (stat(opt->db_path, &sb) != 0) {
+		diag_set(d, DIAG_ERROR, opt->db_path, 0, 0, NULL, "no ledger here; create it with 'concilia --db %s init'",
+			 opt->db_path);
+		free(ib);
+		return 2;
 	}
 	int lk = inbox_lock_take(opt->db_path, opt->wait_lock, &ib->lock, holder, d);
 	if (lk != 0) {
@@ -220,6 +239,14 @@ int inbox_status(const struct inbox *ib)
 
 /* ---- filing */
 
+/* The day folder: today in Brasília ($CONCILIA_TODAY pins it), the date a
+ * finance team reads the folder by. */
+static const char *today(char *buf, size_t n)
+{
+	date_format_iso(date_today(), buf, n);
+	return buf;
+}
+
 /* What a file becomes in the report, and the warnings it got. */
 struct file_ctx {
 	struct inbox *ib;
@@ -265,7 +292,9 @@ static int file_without_import(struct file_ctx *fc, const char *status, const ch
 {
 	struct inbox *ib = fc->ib;
 	bool rejected = strcmp(status, "rejected") == 0;
-	if (inbox_reserve(ib->root, kind, fc->rec->name, time(NULL), rejected, fc->dest, sizeof fc->dest, d))
+	char day[16];
+	if (inbox_reserve(ib->root, kind, fc->rec->name, today(day, sizeof day), rejected, fc->dest, sizeof fc->dest,
+			  d))
 		return -1;
 	struct ledger_intake row = {.inbox = ib->dir,
 				    .name = fc->rec->name,
@@ -300,8 +329,9 @@ static int before_commit(void *ctx, struct ledger *lg, const struct intake_resul
 	struct file_ctx *fc = ctx;
 	struct inbox *ib = fc->ib;
 	bool held = r->status == INTAKE_HELD;
-	if (inbox_reserve(ib->root, held ? "rejected" : "processed", fc->rec->name, time(NULL), held, fc->dest,
-			  sizeof fc->dest, d))
+	char day[16];
+	if (inbox_reserve(ib->root, held ? "rejected" : "processed", fc->rec->name, today(day, sizeof day), held,
+			  fc->dest, sizeof fc->dest, d))
 		return -1;
 	inbox_text_free(&fc->held_text);
 	if (held) {

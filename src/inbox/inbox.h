@@ -53,7 +53,8 @@ struct inbox;
 
 /* Takes the ledger lock and opens the ledger. Returns 0; 1 when another
  * process holds the lock (and not wait_lock): *holder is its pid or 0;
- * -1 with d (usage problems, such as a missing folder, included). */
+ * 2 with d when the caller must fix something (no such folder, no
+ * ledger); -1 with d on a system error. */
 int inbox_open(const struct inbox_options *opt, struct inbox **out, long *holder, struct diag *d);
 
 /* One-shot (`concilia inbox`): finishes what an interrupted run left,

@@ -86,13 +86,10 @@ static bool exists(const char *path)
 	return lstat(path, &sb) == 0 || errno != ENOENT;
 }
 
-int inbox_reserve(const char *root, const char *kind, const char *name, time_t when, bool with_error_txt,
+int inbox_reserve(const char *root, const char *kind, const char *name, const char *date, bool with_error_txt,
 		  char *out, size_t n, struct diag *d)
 {
-	char top[4096], day[4096], date[16];
-	struct tm tm;
-	localtime_r(&when, &tm);
-	strftime(date, sizeof date, "%Y-%m-%d", &tm);
+	char top[4096], day[4096];
 	if (snprintf(top, sizeof top, "%s/%s", root, kind) >= (int)sizeof top ||
 	    snprintf(day, sizeof day, "%s/%s", top, date) >= (int)sizeof day)
 		return diag_set(d, DIAG_ERROR, root, 0, 0, NULL, "folder name too long");

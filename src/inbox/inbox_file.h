@@ -11,12 +11,12 @@
 
 #include "core/diag.h"
 
-/* Picks where NAME goes: ROOT/KIND/YYYY-MM-DD/NAME (local date of when),
+/* Picks where NAME goes: ROOT/KIND/DAY/NAME (DAY: "YYYY-MM-DD"),
  * or NAME with ".2", ".3"... before its extension when that name is taken
  * (with_error_txt: NAME.error.txt must be free too). Creates the folders
  * (and makes their entries durable). out >= 4096 bytes. Returns 0 or -1
  * with d. */
-int inbox_reserve(const char *root, const char *kind, const char *name, time_t when, bool with_error_txt,
+int inbox_reserve(const char *root, const char *kind, const char *name, const char *day, bool with_error_txt,
 		  char *out, size_t n, struct diag *d);
 
 /* Moves src to dst, which must not exist: rename without replace on one
