@@ -39,7 +39,8 @@ static unsigned char *read_source(const char *rel, size_t *len)
 /* Offset just past the last record's characters (line break excluded). */
 static size_t last_record_end(const unsigned char *buf, size_t len)
 {
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' || buf[len - 1] == 0x1A))
+	while (len &&
+	       (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' || buf[len - 1] == 0x1A))
 		len--;
 	return len;
 }
@@ -109,9 +110,10 @@ static void test_cnab_edges(void **state)
 static void test_xml(void **state)
 {
 	(void)state;
-	const char *doc = "\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- camt -->\n<!DOCTYPE x [<!ENTITY a \"b\">]>\n"
-			  "<Document xmlns=\"urn:iso\"><BkToCstmrStmt><Stmt/></BkToCstmrStmt></Document>\n"
-			  "<!-- trailing comment --><?pi x?>\n";
+	const char *doc =
+	    "\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- camt -->\n<!DOCTYPE x [<!ENTITY a \"b\">]>\n"
+	    "<Document xmlns=\"urn:iso\"><BkToCstmrStmt><Stmt/></BkToCstmrStmt></Document>\n"
+	    "<!-- trailing comment --><?pi x?>\n";
 	size_t len = strlen(doc);
 	size_t close = strstr(doc, "</Document>") - doc + strlen("</Document>");
 	for (size_t n = 0; n < close; n++)
@@ -142,7 +144,8 @@ static void test_json_and_ofx(void **state)
 	assert_true(bank_file_json_complete(C(doc)));
 	assert_true(bank_file_complete(C("[]")));
 	assert_false(bank_file_complete(C("  [")));
-	assert_true(bank_file_complete(C("OFXHEADER:100\nDATA:OFXSGML\n<OFX><BANKMSGSRSV1></BANKMSGSRSV1></ofx>\n")));
+	assert_true(
+	    bank_file_complete(C("OFXHEADER:100\nDATA:OFXSGML\n<OFX><BANKMSGSRSV1></BANKMSGSRSV1></ofx>\n")));
 	assert_false(bank_file_complete(C("OFXHEADER:100\nDATA:OFXSGML\n<OFX><BANKMSGSRSV1>")));
 	/* Nothing concilia knows: complete, so that the import says what it is. */
 	assert_true(bank_file_complete(C("hello")));
@@ -151,9 +154,9 @@ static void test_json_and_ofx(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cnab240_prefixes), cmocka_unit_test(test_cnab400_prefixes),
-		cmocka_unit_test(test_cnab_edges),       cmocka_unit_test(test_xml),
-		cmocka_unit_test(test_json_and_ofx),
+	    cmocka_unit_test(test_cnab240_prefixes), cmocka_unit_test(test_cnab400_prefixes),
+	    cmocka_unit_test(test_cnab_edges),       cmocka_unit_test(test_xml),
+	    cmocka_unit_test(test_json_and_ofx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,10 +12,10 @@ static int run(struct cli *cli, int argc, char **argv)
 }
 
 const struct command cmd_inbox = {
-	.name = "inbox",
-	.usage = "[--archive DIR] [--report-dir DIR] [--settle SECONDS] [--incomplete-timeout SECONDS] [--wait]\n"
-		 "       [--on-attention CMD] [--hook-timeout SECONDS] [--strict] [--layout NAME|FILE]\n"
-		 "       [--interest-from due|business-day] DIR",
-	.summary = "drop folder, once: import, file away and reconcile every complete file in DIR",
-	.run = run,
+    .name = "inbox",
+    .usage = "[--archive DIR] [--report-dir DIR] [--settle SECONDS] [--incomplete-timeout SECONDS] [--wait]\n"
+             "       [--on-attention CMD] [--hook-timeout SECONDS] [--strict] [--layout NAME|FILE]\n"
+             "       [--interest-from due|business-day] DIR",
+    .summary = "drop folder, once: import, file away and reconcile every complete file in DIR",
+    .run = run,
 };

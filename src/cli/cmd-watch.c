@@ -12,10 +12,10 @@ static int run(struct cli *cli, int argc, char **argv)
 }
 
 const struct command cmd_watch = {
-	.name = "watch",
-	.usage = "[--archive DIR] [--report-dir DIR] [--settle SECONDS] [--incomplete-timeout SECONDS] [--wait]\n"
-		 "       [--on-attention CMD] [--hook-timeout SECONDS] [--strict] [--layout NAME|FILE]\n"
-		 "       [--interest-from due|business-day] DIR",
-	.summary = "drop folder as a service: like inbox, reacting to each new file until SIGTERM",
-	.run = run,
+    .name = "watch",
+    .usage = "[--archive DIR] [--report-dir DIR] [--settle SECONDS] [--incomplete-timeout SECONDS] [--wait]\n"
+             "       [--on-attention CMD] [--hook-timeout SECONDS] [--strict] [--layout NAME|FILE]\n"
+             "       [--interest-from due|business-day] DIR",
+    .summary = "drop folder as a service: like inbox, reacting to each new file until SIGTERM",
+    .run = run,
 };

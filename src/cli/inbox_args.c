@@ -23,19 +23,20 @@ static int seconds(const char *s, int *out)
 	return 0;
 }
 
-int inbox_args_parse(const struct command *cmd, struct cli *cli, int argc, char **argv, struct inbox_options *opt)
+int inbox_args_parse(const struct command *cmd, struct cli *cli, int argc, char **argv,
+                     struct inbox_options *opt)
 {
 	static const struct option opts[] = {{"archive", required_argument, NULL, 'a'},
-					     {"report-dir", required_argument, NULL, 'r'},
-					     {"settle", required_argument, NULL, 's'},
-					     {"incomplete-timeout", required_argument, NULL, 't'},
-					     {"wait", no_argument, NULL, 'w'},
-					     {"on-attention", required_argument, NULL, 'o'},
-					     {"hook-timeout", required_argument, NULL, 'h'},
-					     {"strict", no_argument, NULL, 'S'},
-					     {"layout", required_argument, NULL, 'l'},
-					     {"interest-from", required_argument, NULL, 'i'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"report-dir", required_argument, NULL, 'r'},
+	                                     {"settle", required_argument, NULL, 's'},
+	                                     {"incomplete-timeout", required_argument, NULL, 't'},
+	                                     {"wait", no_argument, NULL, 'w'},
+	                                     {"on-attention", required_argument, NULL, 'o'},
+	                                     {"hook-timeout", required_argument, NULL, 'h'},
+	                                     {"strict", no_argument, NULL, 'S'},
+	                                     {"layout", required_argument, NULL, 'l'},
+	                                     {"interest-from", required_argument, NULL, 'i'},
+	                                     {NULL, 0, NULL, 0}};
 	memset(opt, 0, sizeof *opt);
 	opt->db_path = cli->db_path;
 	opt->settle = 10;
@@ -57,7 +58,8 @@ int inbox_args_parse(const struct command *cmd, struct cli *cli, int argc, char 
 			break;
 		case 't':
 			if (seconds(optarg, &opt->incomplete_timeout))
-				return cli_usage(cmd, "--incomplete-timeout takes a number of seconds (0 or more)");
+				return cli_usage(
+				    cmd, "--incomplete-timeout takes a number of seconds (0 or more)");
 			break;
 		case 'w':
 			opt->wait_lock = true;
@@ -163,13 +165,16 @@ int inbox_args_run(const struct command *cmd, struct cli *cli, struct inbox_opti
 	int rc = inbox_open(opt, &ib, &holder, &d);
 	if (rc == 1) {
 		if (holder)
-			fprintf(stderr, "concilia %s: %s is in use by another concilia inbox or watch (pid %ld); nothing "
-					"done (--wait waits for it)\n",
-				cmd->name, opt->db_path, holder);
+			fprintf(
+			    stderr,
+			    "concilia %s: %s is in use by another concilia inbox or watch (pid %ld); nothing "
+			    "done (--wait waits for it)\n",
+			    cmd->name, opt->db_path, holder);
 		else
-			fprintf(stderr, "concilia %s: %s is in use by another concilia inbox or watch; nothing done "
-					"(--wait waits for it)\n",
-				cmd->name, opt->db_path);
+			fprintf(stderr,
+			        "concilia %s: %s is in use by another concilia inbox or watch; nothing done "
+			        "(--wait waits for it)\n",
+			        cmd->name, opt->db_path);
 		return EXIT_SYSTEM;
 	}
 	if (rc != 0) {

@@ -8,7 +8,8 @@
 
 /* Parses argv (options, then one DIR) into opt for cmd; returns 0, or an
  * exit status (usage printed). */
-int inbox_args_parse(const struct command *cmd, struct cli *cli, int argc, char **argv, struct inbox_options *opt);
+int inbox_args_parse(const struct command *cmd, struct cli *cli, int argc, char **argv,
+                     struct inbox_options *opt);
 
 /* Opens the hook (lock, ledger), runs it (once, or watching until a stop
  * signal), prints, and returns the exit status. */

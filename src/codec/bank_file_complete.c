@@ -252,7 +252,8 @@ int bank_file_complete(const unsigned char *buf, size_t len)
 	if (bank_file_detect(NULL, buf, len, NULL, &fmt, &own, &err) == 0) {
 		layout_free(own);
 		if (fmt.statement)
-			return fmt.statement->complete ? fmt.statement->complete(buf, len) : generic_complete(buf, len);
+			return fmt.statement->complete ? fmt.statement->complete(buf, len)
+			                               : generic_complete(buf, len);
 	}
 	size_t i = content_start(buf, len);
 	if (i < len && buf[i] >= '0' && buf[i] <= '9')

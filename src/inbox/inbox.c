@@ -51,9 +51,9 @@ struct pending {
 	ino_t ino;
 	off_t size;
 	time_t changed;
-	int complete;      /* cached verdict for this dev/ino/size/changed: -1 unknown */
+	int complete;       /* cached verdict for this dev/ino/size/changed: -1 unknown */
 	time_t retry_after; /* after a failure to read it */
-	char reason[160];  /* the last reason logged for waiting */
+	char reason[160];   /* the last reason logged for waiting */
 	struct inbox_text events;
 	bool seen;
 };
@@ -78,7 +78,8 @@ static bool stopping(const struct inbox *ib)
 		sigset_t pending;
 		if (sigpending(&pending) == 0)
 			for (int sig = 1; sig < NSIG; sig++)
-				if (sigismember(ib->opt.stop_signals, sig) == 1 && sigismember(&pending, sig) == 1)
+				if (sigismember(ib->opt.stop_signals, sig) == 1 &&
+				    sigismember(&pending, sig) == 1)
 					return true;
 	}
 	return false;
@@ -91,7 +92,7 @@ static void worse(struct inbox *ib, int status)
 }
 
 static void say(struct inbox *ib, enum inbox_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void say(struct inbox *ib, enum inbox_log_level level, const char *fmt, ...)
 {
 	char line[4800];
@@ -152,7 +153,7 @@ int inbox_open(const struct inbox_options *opt, struct inbox **out, long *holder
 	errno = 0;
 	if (!realpath(opt->dir, ib->dir) || stat(ib->dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		diag_set(d, DIAG_ERROR, opt->dir, 0, 0, NULL, "not a folder%s%s", errno ? ": " : "",
-			 errno ? strerror(errno) : "");
+		         errno ? strerror(errno) : "");
 		free(ib);
 		return 2;
 	}
@@ -160,14 +161,14 @@ int inbox_open(const struct inbox_options *opt, struct inbox **out, long *holder
 	errno = 0;
 	if (!realpath(archive, ib->root) || stat(ib->root, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		diag_set(d, DIAG_ERROR, archive, 0, 0, NULL, "archive is not a folder%s%s", errno ? ": " : "",
-			 errno ? strerror(errno) : "");
+		         errno ? strerror(errno) : "");
 		free(ib);
 		return 2;
 	}
 	if (opt->report_dir) {
 		if (mkdir(opt->report_dir, 0755) != 0 && errno != EEXIST) {
-			diag_set(d, DIAG_ERROR, opt->report_dir, 0, 0, NULL, "cannot create the report folder: %s",
-				 strerror(errno));
+			diag_set(d, DIAG_ERROR, opt->report_dir, 0, 0, NULL,
+			         "cannot create the report folder: %s", strerror(errno));
 			free(ib);
 			return -1;
 		}
@@ -177,7 +178,8 @@ int inbox_open(const struct inbox_options *opt, struct inbox **out, long *holder
 			return -1;
 		}
 	} else {
-		if (snprintf(ib->reports, sizeof ib->reports, "%s/reports", ib->root) >= (int)sizeof ib->reports) {
+		if (snprintf(ib->reports, sizeof ib->reports, "%s/reports", ib->root) >=
+		    (int)sizeof ib->reports) {
 			diag_set(d, DIAG_ERROR, ib->root, 0, 0, NULL, "folder name too long");
 			free(ib);
 			return -1;
@@ -186,8 +188,8 @@ int inbox_open(const struct inbox_options *opt, struct inbox **out, long *holder
 	/* No ledger: the user's to fix (concilia init), and no lock file is
 	 * left beside a ledger that does not exist. */
 	if (stat(opt->db_path, &sb) != 0) {
-		diag_set(d, DIAG_ERROR, opt->db_path, 0, 0, NULL, "no ledger here; create it with 'concilia --db %s init'",
-			 opt->db_path);
+		diag_set(d, DIAG_ERROR, opt->db_path, 0, 0, NULL,
+		         "no ledger here; create it with 'concilia --db %s init'", opt->db_path);
 		free(ib);
 		return 2;
 	}
@@ -288,20 +290,20 @@ static int write_error_txt(const char *dest, const char *text, struct diag *d)
 /* Records, commits, moves, marks: the life of a file that the ledger
  * does not import (rejected, duplicate). The diagnostics go with it. */
 static int file_without_import(struct file_ctx *fc, const char *status, const char *kind, int64_t import_id,
-			       const char *notice_detail, struct diag *d)
+                               const char *notice_detail, struct diag *d)
 {
 	struct inbox *ib = fc->ib;
 	bool rejected = strcmp(status, "rejected") == 0;
 	char day[16];
-	if (inbox_reserve(ib->root, kind, fc->rec->name, today(day, sizeof day), rejected, fc->dest, sizeof fc->dest,
-			  d))
+	if (inbox_reserve(ib->root, kind, fc->rec->name, today(day, sizeof day), rejected, fc->dest,
+	                  sizeof fc->dest, d))
 		return -1;
 	struct ledger_intake row = {.inbox = ib->dir,
-				    .name = fc->rec->name,
-				    .size = fc->rec->size,
-				    .destination = fc->dest,
-				    .import_id = import_id,
-				    .diagnostics = rejected ? fc->rec->diagnostics.s : NULL};
+	                            .name = fc->rec->name,
+	                            .size = fc->rec->size,
+	                            .destination = fc->dest,
+	                            .import_id = import_id,
+	                            .diagnostics = rejected ? fc->rec->diagnostics.s : NULL};
 	snprintf(row.sha256, sizeof row.sha256, "%s", fc->rec->sha256);
 	snprintf(row.status, sizeof row.status, "%s", status);
 	if (ledger_begin(ib->lg, d) || ledger_intake_add(ib->lg, &row, &fc->intake_id, d) ||
@@ -315,7 +317,8 @@ static int file_without_import(struct file_ctx *fc, const char *status, const ch
 		return -1;
 	}
 	inbox_test_pause();
-	if ((rejected && write_error_txt(fc->dest, fc->rec->diagnostics.s, d)) || inbox_move(fc->path, fc->dest, d))
+	if ((rejected && write_error_txt(fc->dest, fc->rec->diagnostics.s, d)) ||
+	    inbox_move(fc->path, fc->dest, d))
 		return -1;
 	mark_filed(ib, fc->intake_id, NULL);
 	snprintf(fc->rec->destination, sizeof fc->rec->destination, "%s", fc->dest);
@@ -330,24 +333,26 @@ static int before_commit(void *ctx, struct ledger *lg, const struct intake_resul
 	struct inbox *ib = fc->ib;
 	bool held = r->status == INTAKE_HELD;
 	char day[16];
-	if (inbox_reserve(ib->root, held ? "rejected" : "processed", fc->rec->name, today(day, sizeof day), held,
-			  fc->dest, sizeof fc->dest, d))
+	if (inbox_reserve(ib->root, held ? "rejected" : "processed", fc->rec->name, today(day, sizeof day),
+	                  held, fc->dest, sizeof fc->dest, d))
 		return -1;
 	inbox_text_free(&fc->held_text);
 	if (held) {
 		inbox_text_add(&fc->held_text, "%s:1:158: error: field 'nsa': %s", fc->path, r->hold_reason);
 		if (fc->rec->diagnostics.s)
-			inbox_text_add(&fc->held_text, "%.*s", (int)fc->rec->diagnostics.len - 1, fc->rec->diagnostics.s);
-		inbox_text_add(&fc->held_text, "held for a human as import #%lld: nothing imported; decide which "
-					       "copy is right",
-			       (long long)r->import_id);
+			inbox_text_add(&fc->held_text, "%.*s", (int)fc->rec->diagnostics.len - 1,
+			               fc->rec->diagnostics.s);
+		inbox_text_add(&fc->held_text,
+		               "held for a human as import #%lld: nothing imported; decide which "
+		               "copy is right",
+		               (long long)r->import_id);
 	}
 	struct ledger_intake row = {.inbox = ib->dir,
-				    .name = fc->rec->name,
-				    .size = fc->rec->size,
-				    .destination = fc->dest,
-				    .import_id = r->import_id,
-				    .diagnostics = held ? fc->held_text.s : NULL};
+	                            .name = fc->rec->name,
+	                            .size = fc->rec->size,
+	                            .destination = fc->dest,
+	                            .import_id = r->import_id,
+	                            .diagnostics = held ? fc->held_text.s : NULL};
 	snprintf(row.sha256, sizeof row.sha256, "%s", r->sha256);
 	snprintf(row.status, sizeof row.status, "%s", held ? "held" : "processed");
 	if (ledger_intake_add(lg, &row, &fc->intake_id, d) ||
@@ -360,8 +365,8 @@ static int before_commit(void *ctx, struct ledger *lg, const struct intake_resul
 /* Takes one ready file: duplicate, import (processed or held) or reject.
  * Returns 0, or -1 with d on a system error (the file stays or its
  * intake row says where it goes). */
-static int take_file(struct inbox *ib, const struct inbox_entry *e, const struct file_bytes *fb, bool truncated,
-		     struct pending *p, struct diag *d)
+static int take_file(struct inbox *ib, const struct inbox_entry *e, const struct file_bytes *fb,
+                     bool truncated, struct pending *p, struct diag *d)
 {
 	char path[PATH_MAX + 256];
 	snprintf(path, sizeof path, "%s/%s", ib->dir, e->name);
@@ -385,33 +390,36 @@ static int take_file(struct inbox *ib, const struct inbox_entry *e, const struct
 	if (known < 0)
 		return -1;
 	if (known) {
-		event(&rec->events, "same bytes as import #%lld (%s, %s)", (long long)prior.id, prior.filename,
-		      prior.imported_at);
+		event(&rec->events, "same bytes as import #%lld (%s, %s)", (long long)prior.id,
+		      prior.filename, prior.imported_at);
 		if (file_without_import(&fc, "duplicate", "duplicates", prior.id, NULL, d))
 			return -1;
 		rec->status = "duplicate";
 		rec->import_id = prior.id;
 		event(&rec->events, "filed as %s", fc.dest);
-		say(ib, INBOX_LOG_INFO, "%s: duplicate of import #%lld (%s) -> %s", e->name, (long long)prior.id,
-		    prior.filename, fc.dest);
+		say(ib, INBOX_LOG_INFO, "%s: duplicate of import #%lld (%s) -> %s", e->name,
+		    (long long)prior.id, prior.filename, fc.dest);
 		return 0;
 	}
 
 	if (truncated)
-		inbox_text_add(&rec->diagnostics,
-			       "%s: error: still without its trailer (or end of document) %d s after its last "
-			       "change: taken as truncated",
-			       path, ib->opt.incomplete_timeout);
+		inbox_text_add(
+		    &rec->diagnostics,
+		    "%s: error: still without its trailer (or end of document) %d s after its last "
+		    "change: taken as truncated",
+		    path, ib->opt.incomplete_timeout);
 	struct intake_options io = {.strict = ib->opt.strict,
-				    .layout_path = ib->opt.layout_path,
-				    .warn = on_warning,
-				    .warn_ctx = &fc,
-				    .before_commit = before_commit,
-				    .before_commit_ctx = &fc};
+	                            .layout_path = ib->opt.layout_path,
+	                            .warn = on_warning,
+	                            .warn_ctx = &fc,
+	                            .before_commit = before_commit,
+	                            .before_commit_ctx = &fc};
 	struct intake_result r;
 	intake_bytes(ib->lg, path, fb, rec->sha256, &io, &r);
-	if (r.family[0]) {
+	if (r.family[0])
 		snprintf(rec->format, sizeof rec->format, "%s", r.family);
+	if (r.status == INTAKE_IMPORTED || r.status == INTAKE_HELD) {
+		/* what was read; a refused file's partial header would mislead */
 		rec->bank = r.info.bank > 0 ? r.info.bank : -1;
 		rec->nsa = r.info.nsa;
 		rec->titles = r.info.titles;
@@ -430,15 +438,18 @@ static int take_file(struct inbox *ib, const struct inbox_entry *e, const struct
 			inbox_text_free(&rec->diagnostics);
 			rec->diagnostics = fc.held_text;
 			memset(&fc.held_text, 0, sizeof fc.held_text);
-			event(&rec->events, "held for a human as import #%lld: %s", (long long)r.import_id, r.hold_reason);
+			event(&rec->events, "held for a human as import #%lld: %s", (long long)r.import_id,
+			      r.hold_reason);
 		} else {
-			event(&rec->events, "imported as import #%lld: %ld new events (%ld payments), %ld already known",
+			event(&rec->events,
+			      "imported as import #%lld: %ld new events (%ld payments), %ld already known",
 			      (long long)r.import_id, r.events, r.payments, r.duplicates);
 		}
 		rec->status = held ? "held" : "processed";
 		/* Committed: from here on the intake row says where it goes. */
 		inbox_test_pause();
-		if ((held && write_error_txt(fc.dest, rec->diagnostics.s, d)) || inbox_move(path, fc.dest, d)) {
+		if ((held && write_error_txt(fc.dest, rec->diagnostics.s, d)) ||
+		    inbox_move(path, fc.dest, d)) {
 			rc = -1;
 			break;
 		}
@@ -447,13 +458,16 @@ static int take_file(struct inbox *ib, const struct inbox_entry *e, const struct
 		event(&rec->events, "filed as %s", fc.dest);
 		if (held) {
 			worse(ib, 1);
-			say(ib, INBOX_LOG_INFO, "%s: held for a human (%s) -> %s", e->name, r.hold_reason, fc.dest);
+			say(ib, INBOX_LOG_INFO, "%s: held for a human (%s) -> %s", e->name, r.hold_reason,
+			    fc.dest);
 		} else {
 			say(ib, INBOX_LOG_INFO,
-			    "%s: processed: import #%lld, %ld title%s, %ld new event%s (%ld payment%s), %ld already known "
+			    "%s: processed: import #%lld, %ld title%s, %ld new event%s (%ld payment%s), %ld "
+			    "already known "
 			    "-> %s",
-			    e->name, (long long)r.import_id, r.info.titles, r.info.titles == 1 ? "" : "s", r.events,
-			    r.events == 1 ? "" : "s", r.payments, r.payments == 1 ? "" : "s", r.duplicates, fc.dest);
+			    e->name, (long long)r.import_id, r.info.titles, r.info.titles == 1 ? "" : "s",
+			    r.events, r.events == 1 ? "" : "s", r.payments, r.payments == 1 ? "" : "s",
+			    r.duplicates, fc.dest);
 		}
 		break;
 	}
@@ -467,7 +481,8 @@ static int take_file(struct inbox *ib, const struct inbox_entry *e, const struct
 		}
 		rec->status = "duplicate";
 		rec->import_id = r.prior.id;
-		say(ib, INBOX_LOG_INFO, "%s: duplicate of import #%lld -> %s", e->name, (long long)r.prior.id, fc.dest);
+		say(ib, INBOX_LOG_INFO, "%s: duplicate of import #%lld -> %s", e->name, (long long)r.prior.id,
+		    fc.dest);
 		break;
 	case INTAKE_REJECTED:
 		diag_format(&r.error, line, sizeof line);
@@ -481,7 +496,8 @@ static int take_file(struct inbox *ib, const struct inbox_entry *e, const struct
 		rec->status = "rejected";
 		worse(ib, 1);
 		event(&rec->events, "filed as %s", fc.dest);
-		say(ib, INBOX_LOG_INFO, "%s: rejected -> %s (diagnostics in %s.error.txt)", e->name, fc.dest, fc.dest);
+		say(ib, INBOX_LOG_INFO, "%s: rejected -> %s (diagnostics in %s.error.txt)", e->name, fc.dest,
+		    fc.dest);
 		break;
 	case INTAKE_FAILED:
 		*d = r.error;
@@ -527,9 +543,9 @@ static int recover_one(struct inbox *ib, const struct ledger_intake *row, struct
 	snprintf(rec->sha256, sizeof rec->sha256, "%s", row->sha256);
 	rec->size = row->size;
 	rec->status = strcmp(row->status, "processed") == 0  ? "processed"
-		      : strcmp(row->status, "rejected") == 0 ? "rejected"
-		      : strcmp(row->status, "held") == 0     ? "held"
-							     : "duplicate";
+	              : strcmp(row->status, "rejected") == 0 ? "rejected"
+	              : strcmp(row->status, "held") == 0     ? "held"
+	                                                     : "duplicate";
 	rec->import_id = row->import_id;
 	rec->resumed = true;
 	if (row->diagnostics) {
@@ -545,14 +561,16 @@ static int recover_one(struct inbox *ib, const struct ledger_intake *row, struct
 			if (ss.st_dev == ds.st_dev && ss.st_ino == ds.st_ino) {
 				/* link + unlink interrupted: two names of one file */
 				if (unlink(src) != 0)
-					return diag_set(d, DIAG_ERROR, src, 0, 0, NULL, "cannot remove: %s", strerror(errno));
+					return diag_set(d, DIAG_ERROR, src, 0, 0, NULL, "cannot remove: %s",
+					                strerror(errno));
 				inbox_sync_dir(ib->dir);
 			} else if (sha_of(src, sha) == 0 && strcmp(sha, row->sha256) == 0 &&
-				   sha_of(row->destination, dsha) == 0 && strcmp(dsha, row->sha256) == 0) {
+			           sha_of(row->destination, dsha) == 0 && strcmp(dsha, row->sha256) == 0) {
 				/* a copy across file systems was durable, its original
 				 * not yet removed */
 				if (unlink(src) != 0)
-					return diag_set(d, DIAG_ERROR, src, 0, 0, NULL, "cannot remove: %s", strerror(errno));
+					return diag_set(d, DIAG_ERROR, src, 0, 0, NULL, "cannot remove: %s",
+					                strerror(errno));
 				inbox_sync_dir(ib->dir);
 			}
 			/* else: a new file has taken the name; the scan takes it */
@@ -562,8 +580,9 @@ static int recover_one(struct inbox *ib, const struct ledger_intake *row, struct
 			return -1;
 	} else {
 		note = "the file was gone from the drop folder when the interrupted run was finished";
-		inbox_text_add(&rec->diagnostics, "%s: warning: %s (its bytes are in the ledger when it was imported)",
-			       src, note);
+		inbox_text_add(&rec->diagnostics,
+		               "%s: warning: %s (its bytes are in the ledger when it was imported)", src,
+		               note);
 	}
 	mark_filed(ib, row->id, note);
 	snprintf(rec->destination, sizeof rec->destination, "%s", row->destination);
@@ -619,7 +638,8 @@ static void pending_drop(struct inbox *ib, struct pending *p)
 }
 
 /* Logs why a file waits, once per change of reason. */
-static void waiting(struct inbox *ib, struct pending *p, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void waiting(struct inbox *ib, struct pending *p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void waiting(struct inbox *ib, struct pending *p, const char *fmt, ...)
 {
 	char reason[160];
@@ -705,8 +725,10 @@ static int scan_once(struct inbox *ib, time_t *settle_wake, time_t *wake, struct
 		bool truncated = false;
 		if (!p->complete) {
 			if (now - p->changed < ib->opt.incomplete_timeout) {
-				waiting(ib, p, "no trailer (or end of document) yet: waiting up to %d s after its last change",
-					ib->opt.incomplete_timeout);
+				waiting(ib, p,
+				        "no trailer (or end of document) yet: waiting up to %d s after its "
+				        "last change",
+				        ib->opt.incomplete_timeout);
 				wake_at(wake, p->changed + ib->opt.incomplete_timeout);
 				file_bytes_release(&fb);
 				continue;
@@ -716,8 +738,9 @@ static int scan_once(struct inbox *ib, time_t *settle_wake, time_t *wake, struct
 		/* What was read is what was listed: a file changed meanwhile is
 		 * left for the next look. */
 		struct stat now_st;
-		if (lstat(path, &now_st) != 0 || now_st.st_ino != e->st.st_ino || now_st.st_size != e->st.st_size ||
-		    now_st.st_ctime != e->st.st_ctime || (size_t)now_st.st_size != fb.len) {
+		if (lstat(path, &now_st) != 0 || now_st.st_ino != e->st.st_ino ||
+		    now_st.st_size != e->st.st_size || now_st.st_ctime != e->st.st_ctime ||
+		    (size_t)now_st.st_size != fb.len) {
 			file_bytes_release(&fb);
 			wake_at(wake, now + 1);
 			continue;
@@ -768,9 +791,10 @@ static int reconcile_if_needed(struct inbox *ib, struct diag *d)
 	    ib->run.summary.needs_human == 1 ? "s" : "");
 	if (ib->run.summary.needs_human > 0) {
 		char detail[200];
-		snprintf(detail, sizeof detail, "%ld outcome%s of this reconciliation need%s a human: see 'concilia report'",
-			 ib->run.summary.needs_human, ib->run.summary.needs_human == 1 ? "" : "s",
-			 ib->run.summary.needs_human == 1 ? "s" : "");
+		snprintf(detail, sizeof detail,
+		         "%ld outcome%s of this reconciliation need%s a human: see 'concilia report'",
+		         ib->run.summary.needs_human, ib->run.summary.needs_human == 1 ? "" : "s",
+		         ib->run.summary.needs_human == 1 ? "s" : "");
 		if (ledger_notice_add(ib->lg, ib->dir, "needs_human", NULL, detail, d))
 			return -1;
 	}
@@ -800,8 +824,9 @@ static int notify(struct inbox *ib, struct inbox_notice_record *n, const char *j
 	}
 	n->hook_status = status;
 	if (status != 0) {
-		diag_set(&d, DIAG_WARNING, NULL, 0, 0, NULL, "attention command for %s%s%s exited with status %d",
-			 n->status, n->file[0] ? " " : "", n->file, status);
+		diag_set(&d, DIAG_WARNING, NULL, 0, 0, NULL,
+		         "attention command for %s%s%s exited with status %d", n->status,
+		         n->file[0] ? " " : "", n->file, status);
 		report_error(ib, &d);
 	}
 	return 0;
@@ -846,7 +871,8 @@ static int run_finish(struct inbox *ib, struct diag *d)
 	iso_now(ib->run.finished, sizeof ib->run.finished);
 	char json[4096] = "", html[4096] = "";
 	if (mkdir(ib->reports, 0755) != 0 && errno != EEXIST) {
-		diag_set(&rd, DIAG_ERROR, ib->reports, 0, 0, NULL, "cannot create the report folder: %s", strerror(errno));
+		diag_set(&rd, DIAG_ERROR, ib->reports, 0, 0, NULL, "cannot create the report folder: %s",
+		         strerror(errno));
 		report_error(ib, &rd);
 		worse(ib, 3);
 	} else if (inbox_report_write(&ib->run, ib->reports, json, html, &rd)) {
@@ -860,8 +886,8 @@ static int run_finish(struct inbox *ib, struct diag *d)
 	 * a kill in between repeats it next time rather than losing it. */
 	for (size_t i = 0; i < n && i < ib->run.nnotices; i++) {
 		struct inbox_notice_record *nr = &ib->run.notices[i];
-		say(ib, INBOX_LOG_INFO, "needs a human: %s%s%s: %s", nr->status, nr->file[0] ? " " : "", nr->file,
-		    nr->detail);
+		say(ib, INBOX_LOG_INFO, "needs a human: %s%s%s: %s", nr->status, nr->file[0] ? " " : "",
+		    nr->file, nr->detail);
 		notify(ib, nr, json, html);
 		if (ledger_notice_done(ib->lg, rows[i].id, &rd)) {
 			report_error(ib, &rd);
@@ -924,7 +950,8 @@ int inbox_watch(struct inbox *ib, struct diag *d)
 	/* A file is worth a look when it is closed after writing, moved in,
 	 * or its attributes change (a client setting times after the upload). */
 	if (inotify_add_watch(fd, ib->dir,
-			      IN_CLOSE_WRITE | IN_MOVED_TO | IN_ATTRIB | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF) < 0) {
+	                      IN_CLOSE_WRITE | IN_MOVED_TO | IN_ATTRIB | IN_CREATE | IN_DELETE_SELF |
+	                          IN_MOVE_SELF) < 0) {
 		close(fd);
 		return diag_set(d, DIAG_ERROR, ib->dir, 0, 0, NULL, "cannot watch: %s", strerror(errno));
 	}
@@ -967,7 +994,7 @@ int inbox_watch(struct inbox *ib, struct diag *d)
 					struct inotify_event *ev = (struct inotify_event *)p;
 					if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
 						rc = diag_set(d, DIAG_ERROR, ib->dir, 0, 0, NULL,
-							      "the drop folder was removed or moved away");
+						              "the drop folder was removed or moved away");
 						worse(ib, 3);
 					}
 					p += sizeof *ev + ev->len;

@@ -27,14 +27,14 @@ struct inbox_options {
 	const char *archive;    /* where processed/, rejected/, duplicates/ go; NULL = dir */
 	const char *report_dir; /* NULL = ARCHIVE/reports */
 	const char *db_path;
-	int settle;             /* seconds a closed file must stay unchanged; 0 = at once */
-	int incomplete_timeout; /* seconds a file without its trailer is waited for */
-	bool wait_lock;         /* --wait: block on the ledger lock */
-	bool strict;            /* import: the first warning refuses a file */
+	int settle;              /* seconds a closed file must stay unchanged; 0 = at once */
+	int incomplete_timeout;  /* seconds a file without its trailer is waited for */
+	bool wait_lock;          /* --wait: block on the ledger lock */
+	bool strict;             /* import: the first warning refuses a file */
 	const char *layout_path; /* import --layout */
 	enum interest_start interest_start;
 	const char *on_attention; /* shell command, or NULL */
-	int hook_timeout;       /* seconds */
+	int hook_timeout;         /* seconds */
 	/* One line for a person (no newline), at a level. */
 	void (*log)(void *ctx, enum inbox_log_level level, const char *line);
 	void *log_ctx;

@@ -87,7 +87,7 @@ static bool exists(const char *path)
 }
 
 int inbox_reserve(const char *root, const char *kind, const char *name, const char *date, bool with_error_txt,
-		  char *out, size_t n, struct diag *d)
+                  char *out, size_t n, struct diag *d)
 {
 	char top[4096], day[4096];
 	if (snprintf(top, sizeof top, "%s/%s", root, kind) >= (int)sizeof top ||
@@ -102,7 +102,7 @@ int inbox_reserve(const char *root, const char *kind, const char *name, const ch
 	for (long i = 1; i < 100000; i++) {
 		char errpath[4200];
 		int len = i == 1 ? snprintf(out, n, "%s/%s", day, name)
-				 : snprintf(out, n, "%s/%.*s.%ld%s", day, (int)stem, name, i, name + stem);
+		                 : snprintf(out, n, "%s/%.*s.%ld%s", day, (int)stem, name, i, name + stem);
 		if (len < 0 || (size_t)len >= n)
 			return diag_set(d, DIAG_ERROR, day, 0, 0, NULL, "file name too long: %s", name);
 		snprintf(errpath, sizeof errpath, "%s.error.txt", out);
@@ -185,11 +185,13 @@ int inbox_move(const char *src, const char *dst, struct diag *d)
 	dir_of(dst, ddir, sizeof ddir);
 	if (rename_noreplace(src, dst) == 0) {
 		if (inbox_sync_dir(ddir) != 0 || inbox_sync_dir(sdir) != 0)
-			return diag_set(d, DIAG_ERROR, ddir, 0, 0, NULL, "cannot sync the folder: %s", strerror(errno));
+			return diag_set(d, DIAG_ERROR, ddir, 0, 0, NULL, "cannot sync the folder: %s",
+			                strerror(errno));
 		return 0;
 	}
 	if (errno != EXDEV)
-		return diag_set(d, DIAG_ERROR, src, 0, 0, NULL, "cannot move to %s: %s", dst, strerror(errno));
+		return diag_set(d, DIAG_ERROR, src, 0, 0, NULL, "cannot move to %s: %s", dst,
+		                strerror(errno));
 
 	/* Another file system. The temporary name is fixed per destination:
 	 * one left by a killed run (we hold the ledger lock, so nobody else
@@ -198,7 +200,8 @@ int inbox_move(const char *src, const char *dst, struct diag *d)
 	const char *base = strrchr(dst, '/');
 	snprintf(tmp, sizeof tmp, "%s/.concilia-partial.%s", ddir, base ? base + 1 : dst);
 	if (unlink(tmp) != 0 && errno != ENOENT)
-		return diag_set(d, DIAG_ERROR, tmp, 0, 0, NULL, "cannot remove a stale copy: %s", strerror(errno));
+		return diag_set(d, DIAG_ERROR, tmp, 0, 0, NULL, "cannot remove a stale copy: %s",
+		                strerror(errno));
 	if (copy_durable(src, tmp, d))
 		return -1;
 	if (rename_noreplace(tmp, dst) != 0) {
@@ -207,13 +210,14 @@ int inbox_move(const char *src, const char *dst, struct diag *d)
 		return diag_set(d, DIAG_ERROR, dst, 0, 0, NULL, "cannot file the copy: %s", strerror(e));
 	}
 	if (inbox_sync_dir(ddir) != 0)
-		return diag_set(d, DIAG_ERROR, ddir, 0, 0, NULL, "cannot sync the folder: %s", strerror(errno));
+		return diag_set(d, DIAG_ERROR, ddir, 0, 0, NULL, "cannot sync the folder: %s",
+		                strerror(errno));
 	/* The copy is durable under its final name: now, and only now, the
 	 * original may go. */
 	inbox_test_pause();
 	if (unlink(src) != 0 || inbox_sync_dir(sdir) != 0)
-		return diag_set(d, DIAG_ERROR, src, 0, 0, NULL, "filed as %s, but cannot remove the original: %s",
-				dst, strerror(errno));
+		return diag_set(d, DIAG_ERROR, src, 0, 0, NULL,
+		                "filed as %s, but cannot remove the original: %s", dst, strerror(errno));
 	return 0;
 }
 

@@ -17,7 +17,7 @@
  * (and makes their entries durable). out >= 4096 bytes. Returns 0 or -1
  * with d. */
 int inbox_reserve(const char *root, const char *kind, const char *name, const char *day, bool with_error_txt,
-		  char *out, size_t n, struct diag *d);
+                  char *out, size_t n, struct diag *d);
 
 /* Moves src to dst, which must not exist: rename without replace on one
  * file system; across file systems a copy to a temporary name beside dst,

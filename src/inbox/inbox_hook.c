@@ -19,7 +19,7 @@ int inbox_hook_run(const char *cmd, char *const *env, int timeout_s, int *status
 	pid_t pid = fork();
 	if (pid < 0)
 		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "cannot start the attention command: %s",
-				strerror(errno));
+		                strerror(errno));
 	if (pid == 0) {
 		/* The child: what the hook changed for itself (blocked TERM,
 		 * ignored SIGIO) must not leak into the user's command. */
@@ -51,14 +51,15 @@ int inbox_hook_run(const char *cmd, char *const *env, int timeout_s, int *status
 		if (r == pid)
 			break;
 		if (r < 0 && errno != EINTR)
-			return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "attention command lost: %s", strerror(errno));
+			return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "attention command lost: %s",
+			                strerror(errno));
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - start.tv_sec >= timeout_s) {
 			kill(-pid, SIGKILL);
 			waitpid(pid, &st, 0);
 			*status = 128 + SIGKILL;
 			return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL,
-					"attention command still running after %d s: killed", timeout_s);
+			                "attention command still running after %d s: killed", timeout_s);
 		}
 		struct timespec tick = {0, 20000000L};
 		nanosleep(&tick, NULL);

@@ -30,7 +30,8 @@ int inbox_lock_take(const char *db_path, bool wait, struct inbox_lock *lk, long 
 	snprintf(path, sizeof path, "%s.lock", db_path);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return diag_set(d, DIAG_ERROR, path, 0, 0, NULL, "cannot open the ledger's lock file: %s", strerror(errno));
+		return diag_set(d, DIAG_ERROR, path, 0, 0, NULL, "cannot open the ledger's lock file: %s",
+		                strerror(errno));
 	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
 		if (errno == EINTR && wait)
 			continue;

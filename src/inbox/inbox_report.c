@@ -143,7 +143,7 @@ static json_t *events_json(const struct inbox_text *t)
 		const char *sp = memchr(p, ' ', n);
 		size_t at = sp ? (size_t)(sp - p) : 0;
 		json_array_append_new(a, json_pack("{s:o,s:o}", "at", jstrn(p, at), "event",
-						   jstrn(sp ? sp + 1 : p, sp ? n - at - 1 : n)));
+		                                   jstrn(sp ? sp + 1 : p, sp ? n - at - 1 : n)));
 		p = nl ? nl + 1 : p + n;
 	}
 	return a;
@@ -162,9 +162,9 @@ static json_t *run_json(const struct inbox_run *run)
 	json_t *files = json_array();
 	for (size_t i = 0; i < run->nfiles; i++) {
 		const struct inbox_file_record *f = &run->files[i];
-		json_t *o = json_pack("{s:o,s:s,s:I,s:s,s:o}", "name", jstr(f->name), "sha256", f->sha256, "size",
-				      (json_int_t)f->size, "status", f->status, "destination",
-				      jstr(f->destination[0] ? f->destination : NULL));
+		json_t *o = json_pack("{s:o,s:s,s:I,s:s,s:o}", "name", jstr(f->name), "sha256", f->sha256,
+		                      "size", (json_int_t)f->size, "status", f->status, "destination",
+		                      jstr(f->destination[0] ? f->destination : NULL));
 		json_object_set_new(o, "import_id", f->import_id ? json_integer(f->import_id) : json_null());
 		if (f->format[0]) {
 			json_object_set_new(o, "format", json_string(f->format));
@@ -180,46 +180,58 @@ static json_t *run_json(const struct inbox_run *run)
 		json_object_set_new(o, "events", events_json(&f->events));
 		json_array_append_new(files, o);
 	}
-	json_t *totals = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "processed", (int)count_status(run, "processed"),
-				   "rejected", (int)count_status(run, "rejected"), "held", (int)count_status(run, "held"),
-				   "duplicate", (int)count_status(run, "duplicate"), "failed",
-				   (int)count_status(run, "failed"), "waiting", (int)run->waiting);
+	json_t *totals =
+	    json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "processed", (int)count_status(run, "processed"),
+	              "rejected", (int)count_status(run, "rejected"), "held", (int)count_status(run, "held"),
+	              "duplicate", (int)count_status(run, "duplicate"), "failed",
+	              (int)count_status(run, "failed"), "waiting", (int)run->waiting);
 	json_t *rec = json_null();
 	if (run->reconciled) {
 		json_t *outcomes = json_object();
 		for (int i = 0; i < OUTCOME_COUNT; i++)
 			if (run->summary.count[i])
 				json_object_set_new(outcomes, outcome_name((enum outcome_category)i),
-						    json_pack("{s:I,s:I}", "count", (json_int_t)run->summary.count[i],
-							      "cents", (json_int_t)run->summary.cents[i]));
+				                    json_pack("{s:I,s:I}", "count",
+				                              (json_int_t)run->summary.count[i], "cents",
+				                              (json_int_t)run->summary.cents[i]));
 		rec = json_pack("{s:I,s:I,s:o}", "events", (json_int_t)run->summary.events, "needs_human",
-				(json_int_t)run->summary.needs_human, "outcomes", outcomes);
+		                (json_int_t)run->summary.needs_human, "outcomes", outcomes);
 	}
 	json_t *attention = json_array();
 	for (size_t i = 0; i < run->nnotices; i++) {
 		const struct inbox_notice_record *n = &run->notices[i];
-		json_array_append_new(attention,
-				      json_pack("{s:s,s:o,s:o,s:s,s:o}", "status", n->status, "file",
-						jstr(n->file[0] ? n->file : NULL), "detail", jstr(n->detail), "created_at",
-						n->created_at,
-						"hook_exit_status",
-						n->hook_status >= 0 ? json_integer(n->hook_status) : json_null()));
+		json_array_append_new(
+		    attention, json_pack("{s:s,s:o,s:o,s:s,s:o}", "status", n->status, "file",
+		                         jstr(n->file[0] ? n->file : NULL), "detail", jstr(n->detail),
+		                         "created_at", n->created_at, "hook_exit_status",
+		                         n->hook_status >= 0 ? json_integer(n->hook_status) : json_null()));
 	}
-	return json_pack("{s:s,s:i,s:s,s:s,s:s,s:o,s:o,s:o,s:i,s:i,s:o,s:o,s:o,s:o}", "report", "concilia-inbox",
-			 "version", 1, "mode", run->mode, "started", run->started, "finished", run->finished, "inbox",
-			 jstr(run->inbox), "archive", jstr(run->archive), "ledger", jstr(run->ledger), "settle_seconds", run->settle,
-			 "incomplete_timeout_seconds", run->incomplete_timeout, "totals", totals, "files", files,
-			 "reconcile", rec, "attention", attention);
+	return json_pack("{s:s,s:i,s:s,s:s,s:s,s:o,s:o,s:o,s:i,s:i,s:o,s:o,s:o,s:o}", "report",
+	                 "concilia-inbox", "version", 1, "mode", run->mode, "started", run->started,
+	                 "finished", run->finished, "inbox", jstr(run->inbox), "archive", jstr(run->archive),
+	                 "ledger", jstr(run->ledger), "settle_seconds", run->settle,
+	                 "incomplete_timeout_seconds", run->incomplete_timeout, "totals", totals, "files",
+	                 files, "reconcile", rec, "attention", attention);
 }
 
 /* ---- HTML */
 
 static void html_escape(struct inbox_text *t, const char *s)
 {
-	char buf[1800];
+	char buf[1800], utf8[1800];
 	size_t k = 0;
+	/* File names and diagnostics quoting a bank file may be
+	 * Windows-1252: the page is UTF-8. */
+	if (s && !text_is_utf8((const unsigned char *)s, strlen(s))) {
+		text_cp1252_to_utf8((const unsigned char *)s, strlen(s), utf8, sizeof utf8);
+		s = utf8;
+	}
 	for (; s && *s && k + 8 < sizeof buf; s++) {
-		const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
+		const char *rep = *s == '<'   ? "&lt;"
+		                  : *s == '>' ? "&gt;"
+		                  : *s == '&' ? "&amp;"
+		                  : *s == '"' ? "&quot;"
+		                              : NULL;
 		if (rep) {
 			memcpy(buf + k, rep, strlen(rep));
 			k += strlen(rep);
@@ -249,20 +261,23 @@ static void run_html(const struct inbox_run *run, struct inbox_text *t)
 {
 	inbox_text_add(t, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
 	inbox_text_add(t, "<title>concilia drop folder: %s</title>", run->started);
-	inbox_text_add(t, "<style>body{font:14px/1.4 sans-serif;margin:2em;color:#222}"
-			  "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
-			  "text-align:left;vertical-align:top}th{background:#f3f3f3}pre{margin:0;font-size:12px;"
-			  "white-space:pre-wrap}.processed,.duplicate{color:#176b2c}.rejected,.held,.failed,"
-			  ".needs_human{color:#a31515;font-weight:bold}.num{text-align:right}</style></head><body>");
+	inbox_text_add(
+	    t, "<style>body{font:14px/1.4 sans-serif;margin:2em;color:#222}"
+	       "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
+	       "text-align:left;vertical-align:top}th{background:#f3f3f3}pre{margin:0;font-size:12px;"
+	       "white-space:pre-wrap}.processed,.duplicate{color:#176b2c}.rejected,.held,.failed,"
+	       ".needs_human{color:#a31515;font-weight:bold}.num{text-align:right}</style></head><body>");
 	inbox_text_add(t, "<h1>Drop folder run</h1><p>");
 	html_escape(t, run->inbox);
 	inbox_text_add(t, "<br>%s, from %s to %s; archive ", run->mode, run->started, run->finished);
 	html_escape(t, run->archive);
-	inbox_text_add(t, "</p><p>%ld processed, %ld rejected, %ld held, %ld duplicate%s, %ld failed, %ld still "
-			  "arriving.</p>",
-		       count_status(run, "processed"), count_status(run, "rejected"), count_status(run, "held"),
-		       count_status(run, "duplicate"), count_status(run, "duplicate") == 1 ? "" : "s",
-		       count_status(run, "failed"), run->waiting);
+	inbox_text_add(t,
+	               "</p><p>%ld processed, %ld rejected, %ld held, %ld duplicate%s, %ld failed, %ld still "
+	               "arriving.</p>",
+	               count_status(run, "processed"), count_status(run, "rejected"),
+	               count_status(run, "held"), count_status(run, "duplicate"),
+	               count_status(run, "duplicate") == 1 ? "" : "s", count_status(run, "failed"),
+	               run->waiting);
 	if (run->nnotices) {
 		inbox_text_add(t, "<h2>Needs a human</h2><ul>");
 		for (size_t i = 0; i < run->nnotices; i++) {
@@ -277,20 +292,21 @@ static void run_html(const struct inbox_run *run, struct inbox_text *t)
 	}
 	if (run->nfiles) {
 		inbox_text_add(t, "<h2>Files</h2><table><tr><th>File</th><th>Status</th><th>Import</th>"
-				  "<th>Filed as</th><th>Diagnostics and events</th></tr>");
+		                  "<th>Filed as</th><th>Diagnostics and events</th></tr>");
 		for (size_t i = 0; i < run->nfiles; i++) {
 			const struct inbox_file_record *f = &run->files[i];
 			inbox_text_add(t, "<tr><td>");
 			html_escape(t, f->name);
-			inbox_text_add(t, "<br><small>sha256 %.16s&hellip;, %lld bytes</small></td>", f->sha256,
-				       (long long)f->size);
+			inbox_text_add(t, "<br><small>sha256 %.16s&hellip;, %lld bytes</small></td>",
+			               f->sha256, (long long)f->size);
 			inbox_text_add(t, "<td class=\"%s\">%s%s</td><td>", f->status, f->status,
-				       f->resumed ? " (finished after an interrupted run)" : "");
+			               f->resumed ? " (finished after an interrupted run)" : "");
 			if (f->import_id)
-				inbox_text_add(t, "#%lld", (long long)f->import_id);
+				inbox_text_add(t, "#%lld<br>", (long long)f->import_id);
 			if (f->format[0])
-				inbox_text_add(t, "<br>%s, %ld title%s, %ld new event%s", f->format, f->titles,
-					       f->titles == 1 ? "" : "s", f->new_events, f->new_events == 1 ? "" : "s");
+				inbox_text_add(t, "%s, %ld title%s, %ld new event%s", f->format, f->titles,
+				               f->titles == 1 ? "" : "s", f->new_events,
+				               f->new_events == 1 ? "" : "s");
 			inbox_text_add(t, "</td><td>");
 			html_escape(t, f->destination);
 			inbox_text_add(t, "</td><td><pre>");
@@ -301,17 +317,19 @@ static void run_html(const struct inbox_run *run, struct inbox_text *t)
 		inbox_text_add(t, "</table>");
 	}
 	if (run->reconciled) {
-		inbox_text_add(t, "<h2>Reconciliation</h2><p>%ld new bank event%s reconciled; %ld need%s a human.</p>",
-			       run->summary.events, run->summary.events == 1 ? "" : "s", run->summary.needs_human,
-			       run->summary.needs_human == 1 ? "s" : "");
+		inbox_text_add(
+		    t, "<h2>Reconciliation</h2><p>%ld new bank event%s reconciled; %ld need%s a human.</p>",
+		    run->summary.events, run->summary.events == 1 ? "" : "s", run->summary.needs_human,
+		    run->summary.needs_human == 1 ? "s" : "");
 		inbox_text_add(t, "<table><tr><th>Outcome</th><th>Count</th><th>Amount</th></tr>");
 		for (int i = 0; i < OUTCOME_COUNT; i++) {
 			char amount[40];
 			if (!run->summary.count[i])
 				continue;
 			money_format_brl(run->summary.cents[i], amount, sizeof amount);
-			inbox_text_add(t, "<tr><td>%s</td><td class=\"num\">%ld</td><td class=\"num\">%s</td></tr>",
-				       outcome_name((enum outcome_category)i), run->summary.count[i], amount);
+			inbox_text_add(
+			    t, "<tr><td>%s</td><td class=\"num\">%ld</td><td class=\"num\">%s</td></tr>",
+			    outcome_name((enum outcome_category)i), run->summary.count[i], amount);
 		}
 		inbox_text_add(t, "</table>");
 	}

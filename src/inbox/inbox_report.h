@@ -23,8 +23,8 @@ struct inbox_file_record {
 	char name[256];
 	char sha256[65];
 	int64_t size;
-	const char *status;       /* "processed", "rejected", "held", "duplicate", "failed" */
-	char destination[4096];   /* "" when the file stayed in the drop folder */
+	const char *status;            /* "processed", "rejected", "held", "duplicate", "failed" */
+	char destination[4096];        /* "" when the file stayed in the drop folder */
 	struct inbox_text diagnostics; /* one GNU-style line each */
 	struct inbox_text events;      /* "TIME what" lines: seen, waiting, imported, filed */
 	/* What the import found (processed, held). */
@@ -32,8 +32,8 @@ struct inbox_file_record {
 	int bank;
 	long nsa;
 	long titles, new_events, known_events, payments;
-	int64_t import_id;      /* this file's import, or for a duplicate the one it repeats */
-	bool resumed;           /* finished after an interrupted run */
+	int64_t import_id; /* this file's import, or for a duplicate the one it repeats */
+	bool resumed;      /* finished after an interrupted run */
 };
 
 struct inbox_notice_record {
@@ -45,7 +45,7 @@ struct inbox_notice_record {
 };
 
 struct inbox_run {
-	const char *mode;   /* "inbox" or "watch" */
+	const char *mode;               /* "inbox" or "watch" */
 	char started[32], finished[32]; /* UTC, ISO 8601 */
 	const char *inbox, *archive, *ledger;
 	int settle, incomplete_timeout;

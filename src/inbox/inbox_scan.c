@@ -21,8 +21,8 @@ bool inbox_name_ignored(const char *name)
 {
 	/* WinSCP: .filepart; FileZilla/lftp/curl and others: .part, .partial;
 	 * many scripts: .tmp/.temp; browsers: .crdownload; editors: .swp, ~. */
-	static const char *const suffixes[] = {".part", ".filepart", ".partial", ".tmp",   ".temp",
-					       ".crdownload", ".swp", ".error.txt", ".lock", NULL};
+	static const char *const suffixes[] = {".part",       ".filepart", ".partial",   ".tmp",  ".temp",
+	                                       ".crdownload", ".swp",      ".error.txt", ".lock", NULL};
 	if (name[0] == '.' || name[0] == '\0')
 		return true;
 	if (name[strlen(name) - 1] == '~')
@@ -44,11 +44,13 @@ int inbox_list(const char *dir, struct inbox_entry **out, size_t *n, struct diag
 	*n = 0;
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
-		return diag_set(d, DIAG_ERROR, dir, 0, 0, NULL, "cannot read the drop folder: %s", strerror(errno));
+		return diag_set(d, DIAG_ERROR, dir, 0, 0, NULL, "cannot read the drop folder: %s",
+		                strerror(errno));
 	DIR *dp = fdopendir(dfd);
 	if (!dp) {
 		close(dfd);
-		return diag_set(d, DIAG_ERROR, dir, 0, 0, NULL, "cannot read the drop folder: %s", strerror(errno));
+		return diag_set(d, DIAG_ERROR, dir, 0, 0, NULL, "cannot read the drop folder: %s",
+		                strerror(errno));
 	}
 	size_t cap = 0;
 	struct dirent *de;

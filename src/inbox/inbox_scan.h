@@ -22,7 +22,7 @@ struct inbox_entry {
 	char name[256];
 	struct stat st;
 	time_t changed; /* the later of mtime and ctime: a client can set the
-			 * mtime back (sftp -p), not the ctime */
+	                 * mtime back (sftp -p), not the ctime */
 };
 
 /* The regular files directly in dir whose names are not ignored, sorted by
@@ -34,7 +34,7 @@ enum inbox_writers {
 	INBOX_CLOSED,  /* nobody has the file open for writing */
 	INBOX_WRITING, /* some process is writing it */
 	INBOX_UNKNOWN, /* cannot tell (another owner without CAP_LEASE, a
-			* file system without leases): the settle time decides */
+	                * file system without leases): the settle time decides */
 };
 
 /* Probes with a read lease (F_SETLEASE F_RDLCK, refused while any process

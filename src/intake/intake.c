@@ -68,32 +68,33 @@ static void on_warning(void *ctx, const struct diag *d)
 
 /* SEQUENCE_GAP and late files: warnings (refusals under --strict). */
 static void sequence_warning(const char *path, const struct cnab_file_info *info, long max_nsa,
-			     struct warn_ctx *wc)
+                             struct warn_ctx *wc)
 {
 	if (max_nsa <= 0 || info->nsa <= 0)
 		return;
 	if (info->nsa > max_nsa + 1)
 		diag_warn(on_warning, wc, path, 1, 158, "nsa",
-			  "SEQUENCE_GAP: file sequence jumps from %ld to %ld for bank %03d, convênio '%s': "
-			  "%ld file%s missing?",
-			  max_nsa, info->nsa, info->bank, info->agreement, info->nsa - max_nsa - 1,
-			  info->nsa - max_nsa - 1 == 1 ? "" : "s");
+		          "SEQUENCE_GAP: file sequence jumps from %ld to %ld for bank %03d, convênio '%s': "
+		          "%ld file%s missing?",
+		          max_nsa, info->nsa, info->bank, info->agreement, info->nsa - max_nsa - 1,
+		          info->nsa - max_nsa - 1 == 1 ? "" : "s");
 	else if (info->nsa < max_nsa)
-		diag_warn(on_warning, wc, path, 1, 158, "nsa",
-			  "file sequence %ld is older than the newest imported (%ld) for bank %03d, convênio '%s'",
-			  info->nsa, max_nsa, info->bank, info->agreement);
+		diag_warn(
+		    on_warning, wc, path, 1, 158, "nsa",
+		    "file sequence %ld is older than the newest imported (%ld) for bank %03d, convênio '%s'",
+		    info->nsa, max_nsa, info->bank, info->agreement);
 }
 
 /* What the ledger records of a parsed file's header. */
 static struct ledger_import_header import_header(const char *family, const struct cnab_file_info *info)
 {
 	return (struct ledger_import_header){.format = family,
-					     .layout = info->layout_name,
-					     .bank = info->bank,
-					     .agreement = info->agreement,
-					     .nsa = info->nsa,
-					     .generated = info->generated,
-					     .records = info->records};
+	                                     .layout = info->layout_name,
+	                                     .bank = info->bank,
+	                                     .agreement = info->agreement,
+	                                     .nsa = info->nsa,
+	                                     .generated = info->generated,
+	                                     .records = info->records};
 }
 
 /* The parsed header goes into the result; layout_name is copied, since the
@@ -105,27 +106,30 @@ static void keep_info(struct intake_result *r, const struct cnab_file_info *info
 	r->info.layout_name = r->layout_name[0] ? r->layout_name : NULL;
 }
 
-static int call_before_commit(const struct intake_options *opt, struct ledger *lg, const struct intake_result *r,
-			      struct diag *d)
+static int call_before_commit(const struct intake_options *opt, struct ledger *lg,
+                              const struct intake_result *r, struct diag *d)
 {
 	return opt->before_commit ? opt->before_commit(opt->before_commit_ctx, lg, r, d) : 0;
 }
 
 /* Records the file as held (bytes kept, no events) in its own transaction. */
 static enum intake_status hold_file(struct ledger *lg, const char *path, const struct file_bytes *fb,
-				    const char *family, const struct cnab_file_info *info, int64_t conflict,
-				    const struct intake_options *opt, struct intake_result *r)
+                                    const char *family, const struct cnab_file_info *info, int64_t conflict,
+                                    const struct intake_options *opt, struct intake_result *r)
 {
 	int64_t id = 0;
 	struct ledger_import_header h = import_header(family, info);
 	struct diag *d = &r->error;
-	snprintf(r->hold_reason, sizeof r->hold_reason,
-		 "SEQUENCE_CONFLICT: NSA %ld of bank %03d, convênio '%s' was already imported as import #%lld "
-		 "with different content",
-		 info->nsa, info->bank, info->agreement, (long long)conflict);
+	snprintf(
+	    r->hold_reason, sizeof r->hold_reason,
+	    "SEQUENCE_CONFLICT: NSA %ld of bank %03d, convênio '%s' was already imported as import #%lld "
+	    "with different content",
+	    info->nsa, info->bank, info->agreement, (long long)conflict);
 	if (!opt->dry_run) {
-		if (ledger_begin(lg, d) || ledger_import_add(lg, r->sha256, path, fb->data, fb->len, &h, &id, d) ||
-		    ledger_import_finish(lg, id, &h, 0, 0, d) || ledger_import_hold(lg, id, r->hold_reason, d) ||
+		if (ledger_begin(lg, d) ||
+		    ledger_import_add(lg, r->sha256, path, fb->data, fb->len, &h, &id, d) ||
+		    ledger_import_finish(lg, id, &h, 0, 0, d) ||
+		    ledger_import_hold(lg, id, r->hold_reason, d) ||
 		    ledger_import_keep_bytes(lg, id, r->sha256, fb, d) ||
 		    ledger_journal(lg, "import.held", path, r->hold_reason, d))
 			return INTAKE_FAILED;
@@ -140,7 +144,7 @@ static enum intake_status hold_file(struct ledger *lg, const char *path, const s
 }
 
 enum intake_status intake_bytes(struct ledger *lg, const char *path, const struct file_bytes *fb,
-				const char *sha256, const struct intake_options *opt, struct intake_result *r)
+                                const char *sha256, const struct intake_options *opt, struct intake_result *r)
 {
 	memset(r, 0, sizeof *r);
 	diag_clear(&r->error);
@@ -169,10 +173,10 @@ enum intake_status intake_bytes(struct ledger *lg, const char *path, const struc
 	r->statement = fmt.statement != NULL;
 
 	struct event_ctx ec = {.lg = lg,
-			       .forced_bank = opt->layout_path ? layout_single_bank(fmt.layout) : 0,
-			       .fb = fb,
-			       /* statements have no fixed record length: no early release */
-			       .record_step = fmt.layout ? (size_t)layout_length(fmt.layout) + 1 : 0};
+	                       .forced_bank = opt->layout_path ? layout_single_bank(fmt.layout) : 0,
+	                       .fb = fb,
+	                       /* statements have no fixed record length: no early release */
+	                       .record_step = fmt.layout ? (size_t)layout_length(fmt.layout) + 1 : 0};
 	struct warn_ctx wc = {.opt = opt, .r = r};
 	struct diag *d = &r->error;
 	int64_t conflict = 0;
@@ -181,12 +185,13 @@ enum intake_status intake_bytes(struct ledger *lg, const char *path, const struc
 	struct ledger_import_header h = {.format = fmt.family, .generated = CDATE_NONE};
 	enum intake_status st = INTAKE_IMPORTED;
 	memset(&info, 0, sizeof info);
-	if (ledger_begin(lg, d) || ledger_import_add(lg, r->sha256, path, fb->data, fb->len, &h, &ec.import_id, d)) {
+	if (ledger_begin(lg, d) ||
+	    ledger_import_add(lg, r->sha256, path, fb->data, fb->len, &h, &ec.import_id, d)) {
 		st = INTAKE_FAILED;
 	} else if (bank_file_parse(&fmt, path, fb->data, fb->len, &info, on_event, &ec, on_warning, &wc, d)) {
 		st = INTAKE_REJECTED;
 	} else if (info.nsa > 0 &&
-		   ledger_import_sequence(lg, info.bank, info.agreement, info.nsa, &conflict, &max_nsa, d)) {
+	           ledger_import_sequence(lg, info.bank, info.agreement, info.nsa, &conflict, &max_nsa, d)) {
 		st = INTAKE_FAILED;
 	} else if (conflict) {
 		/* Same bank, convênio and NSA, different bytes: a corrected or
@@ -197,21 +202,22 @@ enum intake_status intake_bytes(struct ledger *lg, const char *path, const struc
 	} else if ((sequence_warning(path, &info, max_nsa, &wc), 0)) {
 	} else if (opt->strict && r->warnings > 0) {
 		diag_set(d, DIAG_ERROR, path, 0, 0, NULL, "%ld warning%s and --strict is on", r->warnings,
-			 r->warnings == 1 ? "" : "s");
+		         r->warnings == 1 ? "" : "s");
 		st = INTAKE_REJECTED;
 	} else {
 		if (ec.forced_bank && info.bank != ec.forced_bank) {
 			struct diag note;
-			diag_set(&note, DIAG_NOTE, path, 0, 0, NULL, "header says bank %03d; read as bank %03d (layout %s)",
-				 info.bank, ec.forced_bank, layout_name(fmt.layout));
+			diag_set(&note, DIAG_NOTE, path, 0, 0, NULL,
+			         "header says bank %03d; read as bank %03d (layout %s)", info.bank,
+			         ec.forced_bank, layout_name(fmt.layout));
 			if (opt->warn)
 				opt->warn(opt->warn_ctx, &note);
 			info.bank = ec.forced_bank;
 		}
 		h = import_header(fmt.family, &info);
 		char detail[300];
-		snprintf(detail, sizeof detail, "sha256 %s; bank %03d; NSA %ld; %ld events, %ld duplicates", r->sha256,
-			 info.bank, info.nsa, ec.events, ec.duplicates);
+		snprintf(detail, sizeof detail, "sha256 %s; bank %03d; NSA %ld; %ld events, %ld duplicates",
+		         r->sha256, info.bank, info.nsa, ec.events, ec.duplicates);
 		r->events = ec.events;
 		r->payments = ec.payments;
 		r->duplicates = ec.duplicates;
@@ -241,7 +247,7 @@ enum intake_status intake_bytes(struct ledger *lg, const char *path, const struc
 }
 
 enum intake_status intake_file(struct ledger *lg, const char *path, const struct intake_options *opt,
-			       struct intake_result *r)
+                               struct intake_result *r)
 {
 	struct file_bytes fb;
 	memset(r, 0, sizeof *r);

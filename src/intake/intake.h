@@ -45,25 +45,25 @@ struct intake_result {
 	enum intake_stage stage;
 	char sha256[SHA256_HEX_LEN + 1];
 	size_t size;
-	char family[16];       /* "cnab240", "cnab400", a statement reader's */
-	bool statement;        /* read by a statement reader (camt, OFX, API Pix) */
-	char layout_name[64];  /* the layout or statement version read */
-	struct cnab_file_info info; /* its layout_name points into this struct */
-	long events;           /* new bank events */
-	long payments;         /* of which payments */
-	long duplicates;       /* events already in the ledger (re-sent lines) */
-	long warnings;         /* warnings handed to the sink */
-	int64_t import_id;     /* IMPORTED (0 in a dry run), HELD */
+	char family[16];                 /* "cnab240", "cnab400", a statement reader's */
+	bool statement;                  /* read by a statement reader (camt, OFX, API Pix) */
+	char layout_name[64];            /* the layout or statement version read */
+	struct cnab_file_info info;      /* its layout_name points into this struct */
+	long events;                     /* new bank events */
+	long payments;                   /* of which payments */
+	long duplicates;                 /* events already in the ledger (re-sent lines) */
+	long warnings;                   /* warnings handed to the sink */
+	int64_t import_id;               /* IMPORTED (0 in a dry run), HELD */
 	struct ledger_import_info prior; /* KNOWN, KNOWN_HELD */
-	char hold_reason[200]; /* HELD: the SEQUENCE_CONFLICT explanation */
-	struct diag error;     /* REJECTED, FAILED */
+	char hold_reason[200];           /* HELD: the SEQUENCE_CONFLICT explanation */
+	struct diag error;               /* REJECTED, FAILED */
 };
 
 struct intake_options {
-	bool dry_run;     /* parse and check, record nothing */
-	bool strict;      /* the first warning refuses the file */
+	bool dry_run;            /* parse and check, record nothing */
+	bool strict;             /* the first warning refuses the file */
 	const char *layout_path; /* --layout: a built-in layout name or a layout file; NULL = detect */
-	diag_sink warn;   /* warnings and notes, as they happen (may be NULL) */
+	diag_sink warn;          /* warnings and notes, as they happen (may be NULL) */
 	void *warn_ctx;
 	/* Called inside the file's own transaction, just before its commit,
 	 * when the file is IMPORTED or HELD (never in a dry run), with r
@@ -77,11 +77,12 @@ struct intake_options {
 
 /* Reads path and takes it in. Fills *r; returns r->status. */
 enum intake_status intake_file(struct ledger *lg, const char *path, const struct intake_options *opt,
-			       struct intake_result *r);
+                               struct intake_result *r);
 
 /* The same for bytes the caller has already read (and, when sha256 is not
  * NULL, hashed); path names the file in the ledger and in diagnostics. */
 enum intake_status intake_bytes(struct ledger *lg, const char *path, const struct file_bytes *fb,
-				const char *sha256, const struct intake_options *opt, struct intake_result *r);
+                                const char *sha256, const struct intake_options *opt,
+                                struct intake_result *r);
 
 #endif

@@ -29,9 +29,9 @@ int ledger_intake_add(struct ledger *lg, const struct ledger_intake *rec, int64_
 	sqlite3_stmt *st;
 	ledger_now(now, sizeof now);
 	if (sqlite3_prepare_v2(lg->db,
-			       "INSERT INTO intake(inbox, name, sha256, size, status, destination, import_id,"
-			       " diagnostics, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "INSERT INTO intake(inbox, name, sha256, size, status, destination, import_id,"
+	                       " diagnostics, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "recording a file of the drop folder");
 	sqlite3_bind_text(st, 1, rec->inbox, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rec->name, -1, SQLITE_STATIC);
@@ -62,9 +62,9 @@ int ledger_intake_filed(struct ledger *lg, int64_t id, const char *note, struct 
 	if (ledger_begin(lg, d))
 		return -1;
 	if (sqlite3_prepare_v2(lg->db,
-			       "UPDATE intake SET filed_at = ?, note = ? WHERE id = ? AND filed_at IS NULL"
-			       " RETURNING destination, status, sha256",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "UPDATE intake SET filed_at = ?, note = ? WHERE id = ? AND filed_at IS NULL"
+	                       " RETURNING destination, status, sha256",
+	                       -1, &st, NULL) != SQLITE_OK)
 		goto sql_error;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	ledger_bind_text_or_null(st, 2, note);
@@ -73,7 +73,7 @@ int ledger_intake_filed(struct ledger *lg, int64_t id, const char *note, struct 
 	if (rc == SQLITE_ROW) {
 		subject = column_dup(st, 0);
 		snprintf(detail, sizeof detail, "%s; sha256 %s%s%s", (const char *)sqlite3_column_text(st, 1),
-			 (const char *)sqlite3_column_text(st, 2), note ? "; " : "", note ? note : "");
+		         (const char *)sqlite3_column_text(st, 2), note ? "; " : "", note ? note : "");
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
@@ -93,16 +93,17 @@ sql_error:
 }
 
 int ledger_intake_unfiled(struct ledger *lg, const char *inbox, struct ledger_intake **rows, size_t *n,
-			  struct diag *d)
+                          struct diag *d)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	*rows = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT id, inbox, name, sha256, size, status, destination, import_id, diagnostics"
-			       " FROM intake WHERE inbox = ? AND filed_at IS NULL ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        lg->db,
+	        "SELECT id, inbox, name, sha256, size, status, destination, import_id, diagnostics"
+	        " FROM intake WHERE inbox = ? AND filed_at IS NULL ORDER BY id",
+	        -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "reading the drop folder's pending moves");
 	sqlite3_bind_text(st, 1, inbox, -1, SQLITE_STATIC);
 	int rc;
@@ -153,14 +154,15 @@ void ledger_intake_free(struct ledger_intake *rows, size_t n)
 }
 
 int ledger_notice_add(struct ledger *lg, const char *inbox, const char *status, const char *file,
-		      const char *detail, struct diag *d)
+                      const char *detail, struct diag *d)
 {
 	char now[32];
 	sqlite3_stmt *st;
 	ledger_now(now, sizeof now);
-	if (sqlite3_prepare_v2(lg->db,
-			       "INSERT INTO intake_notice(inbox, status, file, detail, created_at) VALUES (?,?,?,?,?)", -1,
-			       &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        lg->db,
+	        "INSERT INTO intake_notice(inbox, status, file, detail, created_at) VALUES (?,?,?,?,?)", -1,
+	        &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "recording a notice");
 	sqlite3_bind_text(st, 1, inbox, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
@@ -175,16 +177,16 @@ int ledger_notice_add(struct ledger *lg, const char *inbox, const char *status, 
 }
 
 int ledger_notice_pending(struct ledger *lg, const char *inbox, struct ledger_notice **rows, size_t *n,
-			  struct diag *d)
+                          struct diag *d)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	*rows = NULL;
 	*n = 0;
 	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT id, status, file, detail, created_at FROM intake_notice"
-			       " WHERE inbox = ? AND notified_at IS NULL ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT id, status, file, detail, created_at FROM intake_notice"
+	                       " WHERE inbox = ? AND notified_at IS NULL ORDER BY id",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "reading pending notices");
 	sqlite3_bind_text(st, 1, inbox, -1, SQLITE_STATIC);
 	int rc;
@@ -224,8 +226,8 @@ int ledger_notice_done(struct ledger *lg, int64_t id, struct diag *d)
 	char now[32];
 	sqlite3_stmt *st;
 	ledger_now(now, sizeof now);
-	if (sqlite3_prepare_v2(lg->db, "UPDATE intake_notice SET notified_at = ? WHERE id = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(lg->db, "UPDATE intake_notice SET notified_at = ? WHERE id = ?", -1, &st,
+	                       NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "marking a notice as sent");
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
@@ -250,9 +252,9 @@ int ledger_has_unreconciled(struct ledger *lg, bool *yes, struct diag *d)
 	sqlite3_stmt *st;
 	*yes = false;
 	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT EXISTS (SELECT 1 FROM event e WHERE e.kind IN " LEDGER_RECONCILED_KINDS
-			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id))",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT EXISTS (SELECT 1 FROM event e WHERE e.kind IN " LEDGER_RECONCILED_KINDS
+	                       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id))",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "looking for events to reconcile");
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
