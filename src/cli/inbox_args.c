@@ -150,6 +150,9 @@ int inbox_args_run(const struct command *cmd, struct cli *cli, struct inbox_opti
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigprocmask(SIG_BLOCK, &stops, &old);
+	/* A closed stdout (`concilia watch | head`) is an error to report, not
+	 * a signal that ends the hook in the middle of a file. */
+	signal(SIGPIPE, SIG_IGN);
 	sigset_t wait_mask = old;
 	sigdelset(&wait_mask, SIGTERM);
 	sigdelset(&wait_mask, SIGINT);

@@ -267,6 +267,21 @@ static void on_warning(void *ctx, const struct diag *d)
 	report_error(fc->ib, d);
 }
 
+/* A destination promised to a move that an interrupted run of another
+ * drop folder (same ledger, same archive) has not finished. */
+static bool reserved(void *ctx, const char *path)
+{
+	struct inbox *ib = ctx;
+	struct diag d;
+	bool yes = false;
+	diag_clear(&d);
+	if (ledger_intake_reserved(ib->lg, path, &yes, &d)) {
+		report_error(ib, &d);
+		return true; /* when in doubt, another name */
+	}
+	return yes;
+}
+
 /* Marks the intake row filed; a failure here is only a flag left unset,
  * which the next run sets (the file is where it should be). */
 static void mark_filed(struct inbox *ib, int64_t id, const char *note)
@@ -295,8 +310,8 @@ static int file_without_import(struct file_ctx *fc, const char *status, const ch
 	struct inbox *ib = fc->ib;
 	bool rejected = strcmp(status, "rejected") == 0;
 	char day[16];
-	if (inbox_reserve(ib->root, kind, fc->rec->name, today(day, sizeof day), rejected, fc->dest,
-	                  sizeof fc->dest, d))
+	if (inbox_reserve(ib->root, kind, fc->rec->name, today(day, sizeof day), rejected, reserved, ib,
+	                  fc->dest, sizeof fc->dest, d))
 		return -1;
 	struct ledger_intake row = {.inbox = ib->dir,
 	                            .name = fc->rec->name,
@@ -334,7 +349,7 @@ static int before_commit(void *ctx, struct ledger *lg, const struct intake_resul
 	bool held = r->status == INTAKE_HELD;
 	char day[16];
 	if (inbox_reserve(ib->root, held ? "rejected" : "processed", fc->rec->name, today(day, sizeof day),
-	                  held, fc->dest, sizeof fc->dest, d))
+	                  held, reserved, ib, fc->dest, sizeof fc->dest, d))
 		return -1;
 	inbox_text_free(&fc->held_text);
 	if (held) {
@@ -969,6 +984,8 @@ int inbox_watch(struct inbox *ib, struct diag *d)
 		if (scan_once(ib, &settle_wake, &wake, &sd)) {
 			report_error(ib, &sd);
 			worse(ib, 3);
+			/* a move that failed after its commit is retried first */
+			ib->recovered = false;
 			wake_at(&wake, time(NULL) + 10); /* try again, not in a loop */
 		}
 		if (ib->run.nfiles || first)

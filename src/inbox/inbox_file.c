@@ -87,7 +87,8 @@ static bool exists(const char *path)
 }
 
 int inbox_reserve(const char *root, const char *kind, const char *name, const char *date, bool with_error_txt,
-                  char *out, size_t n, struct diag *d)
+                  bool (*reserved)(void *ctx, const char *path), void *ctx, char *out, size_t n,
+                  struct diag *d)
 {
 	char top[4096], day[4096];
 	if (snprintf(top, sizeof top, "%s/%s", root, kind) >= (int)sizeof top ||
@@ -106,7 +107,7 @@ int inbox_reserve(const char *root, const char *kind, const char *name, const ch
 		if (len < 0 || (size_t)len >= n)
 			return diag_set(d, DIAG_ERROR, day, 0, 0, NULL, "file name too long: %s", name);
 		snprintf(errpath, sizeof errpath, "%s.error.txt", out);
-		if (!exists(out) && !(with_error_txt && exists(errpath)))
+		if (!exists(out) && !(with_error_txt && exists(errpath)) && !(reserved && reserved(ctx, out)))
 			return 0;
 	}
 	return diag_set(d, DIAG_ERROR, day, 0, 0, NULL, "no free name for %s", name);

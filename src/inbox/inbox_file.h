@@ -13,11 +13,14 @@
 
 /* Picks where NAME goes: ROOT/KIND/DAY/NAME (DAY: "YYYY-MM-DD"),
  * or NAME with ".2", ".3"... before its extension when that name is taken
- * (with_error_txt: NAME.error.txt must be free too). Creates the folders
+ * (with_error_txt: NAME.error.txt must be free too), or promised to a
+ * move not yet done (reserved, may be NULL: another drop folder filing
+ * into the same archive whose run was interrupted). Creates the folders
  * (and makes their entries durable). out >= 4096 bytes. Returns 0 or -1
  * with d. */
 int inbox_reserve(const char *root, const char *kind, const char *name, const char *day, bool with_error_txt,
-                  char *out, size_t n, struct diag *d);
+                  bool (*reserved)(void *ctx, const char *path), void *ctx, char *out, size_t n,
+                  struct diag *d);
 
 /* Moves src to dst, which must not exist: rename without replace on one
  * file system; across file systems a copy to a temporary name beside dst,

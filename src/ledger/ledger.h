@@ -154,6 +154,9 @@ int ledger_intake_add(struct ledger *lg, const struct ledger_intake *rec, int64_
  * run"). */
 int ledger_intake_filed(struct ledger *lg, int64_t id, const char *note, struct diag *d);
 
+/* Whether an unfinished move (any drop folder) was promised destination. */
+int ledger_intake_reserved(struct ledger *lg, const char *destination, bool *yes, struct diag *d);
+
 /* The rows of inbox whose move was not marked done, oldest first, in a
  * malloc'ed array (free with ledger_intake_free). */
 int ledger_intake_unfiled(struct ledger *lg, const char *inbox, struct ledger_intake **rows, size_t *n,

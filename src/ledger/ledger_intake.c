@@ -264,3 +264,21 @@ int ledger_has_unreconciled(struct ledger *lg, bool *yes, struct diag *d)
 		return ledger_sql_error(lg, d, "looking for events to reconcile");
 	return 0;
 }
+
+int ledger_intake_reserved(struct ledger *lg, const char *destination, bool *yes, struct diag *d)
+{
+	sqlite3_stmt *st;
+	*yes = false;
+	if (sqlite3_prepare_v2(
+	        lg->db, "SELECT EXISTS (SELECT 1 FROM intake WHERE destination = ? AND filed_at IS NULL)", -1,
+	        &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "checking a destination");
+	sqlite3_bind_text(st, 1, destination, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*yes = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_sql_error(lg, d, "checking a destination");
+	return 0;
+}
