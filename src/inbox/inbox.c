@@ -417,12 +417,6 @@ static int take_file(struct inbox *ib, const struct inbox_entry *e, const struct
 		return 0;
 	}
 
-	if (truncated)
-		inbox_text_add(
-		    &rec->diagnostics,
-		    "%s: error: still without its trailer (or end of document) %d s after its last "
-		    "change: taken as truncated",
-		    path, ib->opt.incomplete_timeout);
 	struct intake_options io = {.strict = ib->opt.strict,
 	                            .layout_path = ib->opt.layout_path,
 	                            .warn = on_warning,
@@ -500,6 +494,18 @@ static int take_file(struct inbox *ib, const struct inbox_entry *e, const struct
 		    fc.dest);
 		break;
 	case INTAKE_REJECTED:
+		if (truncated) {
+			/* first, what the reader's error means here */
+			struct inbox_text t = {0};
+			inbox_text_add(&t,
+			               "%s: error: still without its trailer (or end of document) %d s after its "
+			               "last change: taken as truncated",
+			               path, ib->opt.incomplete_timeout);
+			if (rec->diagnostics.s)
+				inbox_text_add(&t, "%.*s", (int)rec->diagnostics.len - 1, rec->diagnostics.s);
+			inbox_text_free(&rec->diagnostics);
+			rec->diagnostics = t;
+		}
 		diag_format(&r.error, line, sizeof line);
 		inbox_text_add(&rec->diagnostics, "%s", line);
 		report_error(ib, &r.error);
@@ -904,6 +910,11 @@ static int run_finish(struct inbox *ib, struct diag *d)
 		say(ib, INBOX_LOG_INFO, "needs a human: %s%s%s: %s", nr->status, nr->file[0] ? " " : "",
 		    nr->file, nr->detail);
 		notify(ib, nr, json, html);
+		/* A command killed by the signal that stops us (systemd signals
+		 * the whole group) may not have told anybody: the next run tells
+		 * again. */
+		if (nr->hook_status > 128 && stopping(ib))
+			continue;
 		if (ledger_notice_done(ib->lg, rows[i].id, &rd)) {
 			report_error(ib, &rd);
 			worse(ib, 3);
