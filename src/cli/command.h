@@ -38,5 +38,7 @@ extern const struct command cmd_exceptions;
 extern const struct command cmd_undo;
 extern const struct command cmd_journal;
 extern const struct command cmd_account;
+extern const struct command cmd_inbox;
+extern const struct command cmd_watch;
 
 #endif

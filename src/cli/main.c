@@ -9,7 +9,7 @@
 
 static const struct command *const commands[] = {
 	&cmd_init, &cmd_receivables, &cmd_import, &cmd_inspect, &cmd_reconcile, &cmd_report, &cmd_boleto,
-	&cmd_pix,      &cmd_exceptions, &cmd_undo, &cmd_journal, &cmd_account,
+	&cmd_pix,      &cmd_exceptions, &cmd_undo, &cmd_journal, &cmd_account, &cmd_inbox, &cmd_watch,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -244,7 +244,7 @@ static int emit(struct camt_emit *em, const struct camt_stmt *st, const struct c
 		COPY_AT(ev->identity, 4, ev->end_to_end_id);
 	} else if (kind == EVENT_REVERSAL && camt_is_pix_id(ev->end_to_end_id) &&
 	           (ev->refund_id[0] || ev->statement_ref[0]))
-		snprintf(ev->identity, sizeof ev->identity, "pixdev|%s|%s", ev->end_to_end_id,
+		snprintf(ev->identity, sizeof ev->identity, "pixdev|%.35s|%.35s", ev->end_to_end_id,
 		         ev->refund_id[0] ? ev->refund_id : ev->statement_ref);
 	else
 		weak_identity(ev, st->account, e);

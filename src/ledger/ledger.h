@@ -126,6 +126,67 @@ int ledger_import_hold(struct ledger *lg, int64_t import_id, const char *reason,
 int ledger_import_finish(struct ledger *lg, int64_t import_id, const struct ledger_import_header *h,
 			 long events, long duplicates, struct diag *d);
 
+/* ---- the drop-folder hook: files taken from an inbox, notices for a human */
+/* Every commit of this connection reaches the disk before it returns
+ * (PRAGMA synchronous=FULL): for a caller that acts on the file system
+ * once a commit is done. */
+int ledger_set_durable(struct ledger *lg, struct diag *d);
+
+struct ledger_intake {
+	int64_t id;
+	char *inbox;       /* absolute path of the drop folder */
+	char *name;        /* the file's name there */
+	char sha256[65];
+	int64_t size;
+	char status[16];   /* "processed", "rejected", "held", "duplicate" */
+	char *destination; /* absolute path it is filed under */
+	int64_t import_id; /* 0 when none */
+	char *diagnostics; /* NAME.error.txt of a rejected or held file; NULL when none */
+};
+
+/* Records where a file is being filed (filed_at NULL). Runs in the
+ * caller's transaction when there is one (the import's), else on its own.
+ * Strings are copied by SQLite; rec->id is not read. */
+int ledger_intake_add(struct ledger *lg, const struct ledger_intake *rec, int64_t *id, struct diag *d);
+
+/* Marks the move done (and journals it), in its own transaction; note
+ * (may be NULL) says anything unusual ("finished after an interrupted
+ * run"). */
+int ledger_intake_filed(struct ledger *lg, int64_t id, const char *note, struct diag *d);
+
+/* Whether an unfinished move (any drop folder) was promised destination. */
+int ledger_intake_reserved(struct ledger *lg, const char *destination, bool *yes, struct diag *d);
+
+/* The rows of inbox whose move was not marked done, oldest first, in a
+ * malloc'ed array (free with ledger_intake_free). */
+int ledger_intake_unfiled(struct ledger *lg, const char *inbox, struct ledger_intake **rows, size_t *n,
+			  struct diag *d);
+void ledger_intake_free(struct ledger_intake *rows, size_t n);
+
+struct ledger_notice {
+	int64_t id;
+	char status[16]; /* "rejected", "held", "needs_human" */
+	char *file;      /* where the file was filed; NULL for needs_human */
+	char *detail;
+	char created_at[32];
+};
+
+/* Records a notice for a human (in the caller's transaction if any). */
+int ledger_notice_add(struct ledger *lg, const char *inbox, const char *status, const char *file,
+		      const char *detail, struct diag *d);
+
+/* The notices of inbox not yet handed to the attention command, oldest
+ * first (free with ledger_notice_free). */
+int ledger_notice_pending(struct ledger *lg, const char *inbox, struct ledger_notice **rows, size_t *n,
+			  struct diag *d);
+int ledger_notice_done(struct ledger *lg, int64_t id, struct diag *d);
+void ledger_notice_free(struct ledger_notice *rows, size_t n);
+
+/* Whether any event waits for a reconciliation run (the same events
+ * ledger_pending_payments walks): a hook killed between its imports and
+ * its reconciliation finds them on its next run. */
+int ledger_has_unreconciled(struct ledger *lg, bool *yes, struct diag *d);
+
 /* ---- reconciliation */
 struct ledger_event {
 	int64_t rowid;

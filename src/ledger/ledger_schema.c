@@ -326,6 +326,48 @@ const char *const ledger_migrations[] = {
 	"CREATE INDEX account_by_bank ON account(bank);"
 	"CREATE INDEX event_by_ref ON event(bank, nosso_numero);"
 	"CREATE INDEX event_by_txid ON event(txid) WHERE txid IS NOT NULL;",
+
+	/* 10: the drop-folder hook (concilia inbox / watch).
+	 * - intake: one row per file the hook took from a drop folder, written
+	 *   in the same transaction as its import (or on its own for rejected
+	 *   files and duplicates) before the file is moved: where it goes
+	 *   (destination, an absolute path reserved for it) and what it was.
+	 *   filed_at stays NULL until the move is done and durable, so a run
+	 *   killed in between finishes that exact move on restart: a file
+	 *   imported by the interrupted run goes to processed/, never to
+	 *   duplicates/. At most one unfiled row per inbox file name.
+	 * - intake_notice: what a human must hear about (a rejected or held
+	 *   file, a reconciliation that needs one); notified_at is set once the
+	 *   attention command ran, so a kill in between repeats the notice
+	 *   rather than losing it. */
+	"CREATE TABLE intake ("
+	"  id INTEGER PRIMARY KEY,"
+	"  inbox TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('processed','rejected','held','duplicate')),"
+	"  destination TEXT NOT NULL,"
+	"  import_id INTEGER REFERENCES import(id),"
+	"  diagnostics TEXT,"
+	"  recorded_at TEXT NOT NULL,"
+	"  filed_at TEXT,"
+	"  note TEXT"
+	");"
+	"CREATE UNIQUE INDEX intake_unfiled ON intake(inbox, name) WHERE filed_at IS NULL;"
+	"CREATE INDEX intake_by_sha ON intake(sha256);"
+	"CREATE TRIGGER intake_no_delete BEFORE DELETE ON intake"
+	" BEGIN SELECT RAISE(ABORT, 'intake rows are kept'); END;"
+	"CREATE TABLE intake_notice ("
+	"  id INTEGER PRIMARY KEY,"
+	"  inbox TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('rejected','held','needs_human')),"
+	"  file TEXT,"
+	"  detail TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  notified_at TEXT"
+	");"
+	"CREATE INDEX intake_notice_pending ON intake_notice(inbox) WHERE notified_at IS NULL;",
 };
 
 const int ledger_migration_count = (int)(sizeof ledger_migrations / sizeof ledger_migrations[0]);
