@@ -62,7 +62,7 @@ struct outcome_decision {
 	int64_t allocated_cents;  /* applied to the receivable */
 	int64_t excess_cents;     /* left over: payer credit or refund */
 	bool settles;
-	char detail[256];         /* why, in one English sentence with the figures */
+	char detail[640];         /* why, in one English sentence with the figures */
 };
 
 void outcome_decide(const struct outcome_input *in, struct outcome_decision *out);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/money.h"
+#include "reconcile/charges_check.h"
 #include "reconcile/match.h"
 #include "reconcile/payer.h"
 #include "reconcile/reconcile.h"
@@ -248,6 +249,24 @@ static int settle_with(struct run_ctx *rc, const struct ledger_event *e, cdate p
 	}
 
 	outcome_decide(&in, &dec);
+	/* What the bank says it charged (CNAB juros + multa, desconto,
+	 * abatimento; Pix componentesValor) against our figures. When the
+	 * amounts differ and the bank's own breakdown adds up, the reason is
+	 * that the bank computed the charges differently: say so, with both
+	 * figures, rather than a bare UNDERPAID/OVERPAID. */
+	struct charges_check cc = {0};
+	if (e->ev.face_cents > 0 && !in.receivable_cancelled && !in.payer_mismatch &&
+	    dec.category != OUTCOME_DUPLICATE_PAYMENT) {
+		charges_check(&e->ev, &c->exp, rc->opt->tolerance_cents, &cc);
+		if (cc.differs && (dec.category == OUTCOME_UNDERPAID || dec.category == OUTCOME_OVERPAID)) {
+			char was[sizeof dec.detail];
+			snprintf(was, sizeof was, "%s", dec.detail);
+			snprintf(dec.detail, sizeof dec.detail, "%.400s; %.200s", cc.detail, was);
+			dec.category = OUTCOME_BANK_CHARGES_DIFFER;
+		} else if (cc.differs && !note[0]) {
+			snprintf(note, sizeof note, "; the bank's breakdown differs: %.150s", cc.detail);
+		}
+	}
 	if (paid_on != e->ev.occurrence_date && !note[0])
 		snprintf(note, sizeof note, "; no payment date in the file, used %s",
 			 paid_on == e->ev.credit_date ? "the credit date" : "the file date");
