@@ -422,6 +422,15 @@ struct ledger_totals {
 };
 int ledger_totals(struct ledger *lg, const struct ledger_window *w, struct ledger_totals *t, struct diag *d);
 
+/* Events seen again at import (DUPLICATE_EVENT) in the window. */
+int ledger_duplicate_events(struct ledger *lg, const struct ledger_window *w, long *count, struct diag *d);
+/* Receivables that can take money, with nothing applied, due before `day`
+ * (ISO date), as they stood at the window's end: fn(ctx, due, face) for
+ * each (EXPECTED_NOT_RECEIVED once the caller applies the business-day
+ * rule). */
+int ledger_unpaid_due_before(struct ledger *lg, const struct ledger_window *w, const char *day,
+			     int (*fn)(void *ctx, cdate due, int64_t face_cents), void *ctx, struct diag *d);
+
 /* The open balance of all receivables (balance_proof.h) from the state
  * stamped before `until` (NULL: everything), computed directly. */
 int ledger_open_balance(struct ledger *lg, const char *until, int64_t *cents, struct diag *d);

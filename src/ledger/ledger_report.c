@@ -182,3 +182,36 @@ int ledger_totals(struct ledger *lg, const struct ledger_window *w, struct ledge
 	t->tariff_cents = f[5];
 	return 0;
 }
+
+int ledger_duplicate_events(struct ledger *lg, const struct ledger_window *w, long *count, struct diag *d)
+{
+	int64_t v;
+	if (scalars(lg, "SELECT COALESCE(SUM(duplicate_events), 0) FROM import WHERE " IN_WINDOW("imported_at"), w, &v,
+		    1, d))
+		return -1;
+	*count = (long)v;
+	return 0;
+}
+
+int ledger_unpaid_due_before(struct ledger *lg, const struct ledger_window *w, const char *day,
+			     int (*fn)(void *ctx, cdate due, int64_t face_cents), void *ctx, struct diag *d)
+{
+	struct ledger_window end = {NULL, w ? w->until : NULL};
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db,
+			       RECEIVABLES_AS_OF " SELECT v.due_date, bal.face FROM bal"
+						 " JOIN receivable_version v ON v.id = " VERSION_AT_UNTIL("bal.rid")
+						 " WHERE bal.st IN ('open','disputed') AND NOT bal.settled"
+						 " AND bal.applied = 0 AND v.due_date < ?3",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading overdue receivables");
+	bind_window(st, &end);
+	sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+	int rc = 0, step;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(ctx, ledger_column_date(st, 0), sqlite3_column_int64(st, 1));
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ledger_sql_error(lg, d, "reading overdue receivables");
+	sqlite3_finalize(st);
+	return rc;
+}

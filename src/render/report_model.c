@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/calendar.h"
+#include "core/date.h"
 #include "ledger/ledger.h"
 #include "render/report.h"
 
@@ -102,6 +104,8 @@ static int add_item(void *ctx, const struct ledger_report_item *it)
 	return 0;
 }
 
+static int load_non_outcomes(struct ledger *lg, struct report *r, const struct ledger_window *w, struct diag *d);
+
 int report_load(struct ledger *lg, const char *ledger_path, const struct report_period *period,
 		struct report *r, struct diag *d)
 {
@@ -130,13 +134,68 @@ int report_load(struct ledger *lg, const char *ledger_path, const struct report_
 	}
 	struct ledger_window w = {period->from[0] ? period->from : NULL, period->until[0] ? period->until : NULL};
 	if (ledger_totals(lg, &w, &r->totals, d) || ledger_report_items(lg, &w, add_item, &lc, d) ||
-	    ledger_balance_proof(lg, &w, &r->proof, d)) {
+	    ledger_balance_proof(lg, &w, &r->proof, d) || load_non_outcomes(lg, r, &w, d)) {
 		report_free(r);
 		return -1;
 	}
 	/* Items were copied; categories first seen in them point at their
 	 * names, which live as long as the items. */
 	return 0;
+}
+
+/* The civil day (Brasília, UTC-3) the report is "as of": the day of the
+ * window's last second, or today. */
+static cdate as_of_day(const struct report_period *p)
+{
+	int y, mo, d, h, mi, se;
+	if (!p->until[0] || sscanf(p->until, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) != 6)
+		return date_today();
+	long secs = (long)h * 3600 + mi * 60 + se - 1 - 3 * 3600; /* exclusive bound, then UTC-3 */
+	cdate day = date_from_ymd(y, mo, d);
+	while (secs < 0) {
+		secs += 86400;
+		day--;
+	}
+	return day;
+}
+
+struct overdue_ctx {
+	const struct calendar *cal;
+	cdate day;
+	struct report_category *cat;
+};
+
+/* EXPECTED_NOT_RECEIVED: due before the day, and past the business-day
+ * grace too (a slip due on Saturday is not late on Monday). */
+static int count_overdue(void *ctx, cdate due, int64_t face)
+{
+	struct overdue_ctx *oc = ctx;
+	if (calendar_next_business_day(oc->cal, due) < oc->day) {
+		oc->cat->count++;
+		oc->cat->cents += face;
+	}
+	return 0;
+}
+
+/* The two categories that are no event's outcome: events seen again at
+ * import, and receivables past due with nothing received. */
+static int load_non_outcomes(struct ledger *lg, struct report *r, const struct ledger_window *w, struct diag *d)
+{
+	struct report_category *dup = category_slot(r, outcome_name(OUTCOME_DUPLICATE_EVENT));
+	struct report_category *late = category_slot(r, outcome_name(OUTCOME_EXPECTED_NOT_RECEIVED));
+	if (!dup || !late)
+		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory");
+	if (ledger_duplicate_events(lg, w, &dup->count, d))
+		return -1;
+	struct calendar *cal = calendar_new();
+	if (!cal)
+		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory");
+	struct overdue_ctx oc = {.cal = cal, .day = as_of_day(&r->period), .cat = late};
+	char iso[16];
+	date_format_iso(oc.day, iso, sizeof iso);
+	int rc = ledger_unpaid_due_before(lg, w, iso, count_overdue, &oc, d);
+	calendar_free(cal);
+	return rc;
 }
 
 void report_free(struct report *r)
