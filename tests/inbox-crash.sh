@@ -120,7 +120,9 @@ phase() { # NAME ARCHIVE (empty: inside the drop folder)
 	for f in $(ls "$batch"); do rand 100000; echo "$r $f"; done | sort -n | cut -d' ' -f2 > "$dir/order"
 	exec 3< "$dir/order"
 	kills=0 it=0
-	while [ "$it" -lt "$iterations" ]; do
+	# Runs go on until enough of them were really killed (a fast machine
+	# finishes some runs before the kill lands), within a cap.
+	while [ "$it" -lt "$iterations" ] || { [ "$kills" -lt $((iterations / 3)) ] && [ "$it" -lt $((iterations * 4)) ]; }; do
 		it=$((it + 1))
 		# a careful client: upload under a temporary name, rename when done
 		rand 3
@@ -130,7 +132,7 @@ phase() { # NAME ARCHIVE (empty: inside the drop folder)
 			k=$((k - 1))
 		done
 		rand 4
-		delay=$((r * r * 8)) # 0, 8, 32 or 72 ms at each interesting point
+		delay=$(((r + 1) * (r + 1) * 8)) # 8, 32, 72 or 128 ms at each interesting point
 		CONCILIA_DB="$db" CONCILIA_TEST_DELAY_MS=$delay "$CONCILIA" -q inbox --settle 0 --incomplete-timeout 0 \
 			--on-attention 'echo "$CONCILIA_STATUS $CONCILIA_FILE" >> "$CONCILIA_INBOX/../hooks.log"' "$@" \
 			"$inbox" > /dev/null 2>> "$dir/stderr.log" &
