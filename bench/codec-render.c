@@ -3,7 +3,10 @@
  * single thread. Prints one line per measurement; best of REPEAT runs.
  * Times are CPU time of the process (user + system), so that a busy
  * machine shows the cost of the work rather than the wait for a core.
- * usage: codec-render [REPEAT] [PDF_COUNT] [DIR] [codec|pdf|N]  (default: both; N = the Nth codec line alone)
+ * Then Pix QR PNG files as `concilia pix qr ID -o FILE.png` writes them
+ * (qr_image_file: libqrencode, cairo, 8 px modules), PDF_COUNT of them.
+ * usage: codec-render [REPEAT] [PDF_COUNT] [DIR] [codec|pdf|qr|N]
+ * (default: all; N = the Nth codec line alone)
  */
 #include "config.h"
 
@@ -17,6 +20,7 @@
 #include "codec/boleto_bank.h"
 #include "codec/brcode.h"
 #include "render/boleto_render.h"
+#include "render/qr_image.h"
 
 static double now(void)
 {
@@ -189,6 +193,31 @@ static double bench_pdf(long n, const char *dir, int with_qr)
 	return now() - t;
 }
 
+/* n QR PNG files, each a new payload (the amount changes), written whole
+ * the way `pix qr -o FILE.png` writes them (default module size). */
+static double bench_qr_png(long n, const char *dir)
+{
+	struct brcode_request rq = {.key = "contato@exemplo.com.br",
+	                            .name = "Exemplo Comercio Ltda",
+	                            .city = "Sao Paulo",
+	                            .txid = "PEDIDO123"};
+	struct brcode_payload p;
+	struct diag d;
+	char path[600];
+	double t = now();
+	for (long i = 0; i < n; i++) {
+		rq.amount_cents = 20498 + i;
+		if (brcode_encode(&rq, &p, NULL, NULL, &d) != 0)
+			exit(1);
+		snprintf(path, sizeof path, "%s/qr-%ld.png", dir, i % 16);
+		if (qr_image_file(p.text, path, 0, &d) != 0) {
+			fprintf(stderr, "bench: %s\n", d.msg);
+			exit(1);
+		}
+	}
+	return now() - t;
+}
+
 int main(int argc, char **argv)
 {
 	int repeat = argc > 1 ? atoi(argv[1]) : 3;
@@ -210,7 +239,8 @@ int main(int argc, char **argv)
 	};
 	if (repeat < 1)
 		repeat = 1;
-	for (size_t r = 0; strcmp(only, "pdf") != 0 && r < sizeof runs / sizeof runs[0]; r++) {
+	int codecs = strcmp(only, "pdf") != 0 && strcmp(only, "qr") != 0;
+	for (size_t r = 0; codecs && r < sizeof runs / sizeof runs[0]; r++) {
 		if (only[0] >= '0' && only[0] <= '9' && (size_t)atoi(only) != r)
 			continue; /* one measurement alone, for a profiler */
 		double best = 1e9;
@@ -227,6 +257,24 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(only, "codec") == 0 || (only[0] >= '0' && only[0] <= '9'))
 		return 0;
+	if (strcmp(only, "pdf") != 0) {
+		double best = 1e9;
+		bench_qr_png(20, dir); /* libqrencode and cairo initialized, files exist */
+		for (int i = 0; i < repeat; i++) {
+			double s = bench_qr_png(pdfs, dir);
+			if (s < best)
+				best = s;
+		}
+		printf("%-52s %10.0f /s   (%ld in %.3f s)\n", "pix: QR PNG file (pix qr -o FILE.png)",
+		       (double)pdfs / best, pdfs, best);
+		for (int i = 0; i < 16; i++) {
+			char path[600];
+			snprintf(path, sizeof path, "%s/qr-%d.png", dir, i);
+			remove(path);
+		}
+		if (strcmp(only, "qr") == 0)
+			return 0;
+	}
 #if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
 	/* the heap settings of `boleto second-copy --all-overdue` */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);

@@ -13,8 +13,9 @@
 set -eu
 titles=${BENCH_TITLES:-1000000}
 pix=${BENCH_PIX:-100000}
-# Codecs and second copies (issues 5 and 6): best of 3, PDFs written to a
-# scratch folder. BENCH_PDFS sets how many per run (0 skips this part).
+# Codecs, second copies and Pix QR PNGs (issues 5 and 6): best of 3, files
+# written to a scratch folder. BENCH_PDFS sets how many PDFs and PNGs per
+# run (0 skips this part).
 codec_render() {
 	scratch=$(mktemp -d /tmp/concilia-bench-pdf.XXXXXX)
 	"$bin/bench/codec-render" 3 "${BENCH_PDFS:-1000}" "$scratch"
@@ -79,3 +80,6 @@ echo "camt import: $(echo "$entries / ($t1 - $t0)" | bc) entries/s, $(echo "$byt
 fi
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"
 [ "${BENCH_PDFS:-1000}" -gt 0 ] && codec_render
+# Optional (BENCH_NPM=1): the same BR Codes through the npm libraries
+# pix-utils and brazilian-utils, installed into a temporary folder.
+if [ "${BENCH_NPM:-0}" = 1 ]; then sh "$(dirname "$0")/pix-compare.sh" "$bin"; fi
