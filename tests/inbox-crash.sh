@@ -22,7 +22,8 @@
 # inside the import transaction and between a commit and its move, so that
 # the kills land there often.
 # Env: top_srcdir, CONCILIA (make check sets both); CRASH_SEED to replay
-# one sequence of delays; CRASH_ITERATIONS (default 30 per phase).
+# one sequence of delays; CRASH_ITERATIONS (default 30: the kills wanted per
+# phase; fewer than a third of them fails the test).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${CONCILIA:=$top_srcdir/concilia}"
@@ -119,18 +120,33 @@ phase() { # NAME ARCHIVE (empty: inside the drop folder)
 	# the order files arrive in: a shuffle of the batch
 	for f in $(ls "$batch"); do rand 100000; echo "$r $f"; done | sort -n | cut -d' ' -f2 > "$dir/order"
 	exec 3< "$dir/order"
-	kills=0 it=0
-	# Runs go on until enough of them were really killed (a fast machine
-	# finishes some runs before the kill lands), within a cap.
-	while [ "$it" -lt "$iterations" ] || { [ "$kills" -lt $((iterations / 3)) ] && [ "$it" -lt $((iterations * 4)) ]; }; do
-		it=$((it + 1))
+	kills=0 it=0 scale=100 more=1
+	# Runs go on while files are still arriving or waiting, and until
+	# enough runs were really killed in the middle of their work (within a
+	# cap). The kill instant is drawn from the time the files should take,
+	# scaled down each time a run finished before its kill (a fast machine)
+	# and back up each time the kill landed, so that kills land on any
+	# machine.
+	while [ "$it" -lt $((iterations * 6)) ]; do
 		# a careful client: upload under a temporary name, rename when done
-		rand 3
+		rand 2
 		k=$r
-		while [ "$k" -ge 0 ] && read -r f <&3; do
-			cp "$batch/$f" "$inbox/$f.part" && mv "$inbox/$f.part" "$inbox/$f"
+		while [ "$more" = 1 ] && [ "$k" -ge 0 ]; do
+			if read -r f <&3; then
+				cp "$batch/$f" "$inbox/$f.part" && mv "$inbox/$f.part" "$inbox/$f"
+			else
+				more=0
+			fi
 			k=$((k - 1))
 		done
+		n=0
+		for f in "$inbox"/*; do [ -f "$f" ] && n=$((n + 1)); done
+		if [ "$n" -eq 0 ]; then
+			[ "$more" = 1 ] && continue
+			break # nothing left to interrupt
+		fi
+		[ "$more" = 0 ] && [ "$kills" -ge "$iterations" ] && break
+		it=$((it + 1))
 		rand 4
 		delay=$(((r + 1) * (r + 1) * 8)) # 8, 32, 72 or 128 ms at each interesting point
 		CONCILIA_DB="$db" CONCILIA_TEST_DELAY_MS=$delay "$CONCILIA" -q inbox --settle 0 --incomplete-timeout 0 \
@@ -147,12 +163,16 @@ phase() { # NAME ARCHIVE (empty: inside the drop folder)
 			kill -0 "$pid" 2> /dev/null || break
 			sleep 0.01
 		done
-		n=0
-		for f in "$inbox"/*; do [ -f "$f" ] && n=$((n + 1)); done
-		rand $((n * (3 * delay + 40) + 30))
+		rand $(((n * (3 * delay + 40) + 30) * scale / 100 + 1))
 		sleep "$((r / 1000)).$(printf '%03d' $((r % 1000)))"
-		kill -9 "$pid" 2> /dev/null && kills=$((kills + 1))
+		kill -9 "$pid" 2> /dev/null
 		wait "$pid" 2> /dev/null
+		if [ $? -eq 137 ]; then # killed by SIGKILL, not finished first
+			kills=$((kills + 1))
+			scale=$((scale * 5 / 4 > 100 ? 100 : scale * 5 / 4))
+		else
+			scale=$((scale / 2 < 5 ? 5 : scale / 2))
+		fi
 	done
 	# the rest of the batch, then runs to the end (the last must find nothing to do)
 	while read -r f <&3; do cp "$batch/$f" "$inbox/$f"; done
