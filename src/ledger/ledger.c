@@ -175,6 +175,7 @@ void ledger_close(struct ledger *lg)
 	while ((st = sqlite3_next_stmt(lg->db, NULL)) != NULL)
 		sqlite3_finalize(st);
 	sqlite3_close(lg->db);
+	ledger_run_rows_end(lg);
 	free(lg->ord_keys);
 	free(lg->ord_counts);
 	free(lg);
@@ -204,6 +205,7 @@ int ledger_commit(struct ledger *lg, struct diag *d)
 
 void ledger_rollback(struct ledger *lg)
 {
+	ledger_run_rows_end(lg);
 	if (!sqlite3_get_autocommit(lg->db))
 		sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
 }
