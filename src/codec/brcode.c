@@ -634,12 +634,40 @@ const char *brcode_object_name(int parent, int id, int pix_template)
 
 /* ---- decoding ---- */
 
+/* A set of object IDs 0..99: two words are cheaper to clear than an
+ * array of 100 flags, and the decoder clears several per payload; named
+ * words rather than an array so that the compiler keeps them in
+ * registers. */
+struct id_set {
+	uint64_t lo, hi; /* IDs 0..63, 64..99 */
+};
+
+/* Adds id; true when it was there already. */
+static bool id_set_add(struct id_set *set, unsigned id)
+{
+	bool had;
+	if (id < 64) {
+		had = (set->lo >> id) & 1;
+		set->lo |= UINT64_C(1) << id;
+	} else {
+		had = (set->hi >> (id - 64)) & 1;
+		set->hi |= UINT64_C(1) << (id - 64);
+	}
+	return had;
+}
+
+static bool id_set_has(const struct id_set *set, unsigned id)
+{
+	return id < 64 ? (set->lo >> id) & 1 : (set->hi >> (id - 64)) & 1;
+}
+
 struct parser {
 	const char *s;
 	size_t len;
 	bool ascii;
 	struct brcode_info *info;
-	bool not_tlv[100]; /* a template ID whose value did not parse as objects */
+	struct id_set not_tlv; /* template IDs whose value did not parse as objects */
+	int last_top;          /* index in info->objects of the last top-level object, -1 = none */
 };
 
 static void field_name(char *out, int parent, int id)
@@ -811,6 +839,8 @@ static int parse_level(struct parser *P, size_t p, size_t end, int col, int pare
 		}
 		int at = in->nobjects++;
 		struct brcode_object *o = &in->objects[at];
+		if (parent == BRCODE_TOP)
+			P->last_top = at;
 		o->id = (unsigned char)id;
 		o->parent = (unsigned char)parent;
 		o->column = (unsigned short)col;
@@ -824,7 +854,7 @@ static int parse_level(struct parser *P, size_t p, size_t end, int col, int pare
 				in->objects[at].nchildren = (unsigned short)(in->nobjects - at - 1);
 			} else {
 				in->nobjects = at + 1; /* forget a partial list */
-				P->not_tlv[id] = true;
+				id_set_add(&P->not_tlv, (unsigned)id);
 			}
 		}
 		col += 4 + n;
@@ -873,29 +903,9 @@ static void template_error(struct parser *P, int t)
 	        "template %02d is not a list of objects: %s", o->id, err.msg);
 }
 
-/* A set of object IDs 0..99: two words are cheaper to clear than an
- * array of 100 flags, and the decoder clears several per payload. */
-struct id_set {
-	uint64_t w[2];
-};
-
-/* Adds id; true when it was there already. */
-static bool id_set_add(struct id_set *set, unsigned id)
-{
-	uint64_t bit = UINT64_C(1) << (id & 63), *w = &set->w[id >> 6];
-	bool had = (*w & bit) != 0;
-	*w |= bit;
-	return had;
-}
-
-static bool id_set_has(const struct id_set *set, unsigned id)
-{
-	return (set->w[id >> 6] >> (id & 63)) & 1;
-}
-
 static void check_duplicates(struct brcode_info *in, int t)
 {
-	struct id_set once = {{0, 0}}, twice = {{0, 0}};
+	struct id_set once = {0, 0}, twice = {0, 0};
 	for (int i = t + 1; i <= t + in->objects[t].nchildren; i++) {
 		const struct brcode_object *o = &in->objects[i];
 		if (id_set_add(&once, o->id) && !id_set_add(&twice, o->id))
@@ -970,11 +980,39 @@ static void check_key(struct brcode_info *in, const struct brcode_object *o)
 static void check_pix_template(struct parser *P, int t)
 {
 	struct brcode_info *in = P->info;
-	check_duplicates(in, t);
-	const struct brcode_object *g = child(in, t, 0);
+	const struct brcode_object *g = NULL, *key = NULL, *desc = NULL, *fss = NULL, *url = NULL;
+	struct id_set once = {0, 0}, twice = {0, 0};
+	/* one pass: the duplicates (as check_duplicates reports them) and the
+	 * first child of each ID we read (as child() finds it) */
+	for (int i = t + 1; i <= t + in->objects[t].nchildren; i++) {
+		const struct brcode_object *o = &in->objects[i];
+		if (id_set_add(&once, o->id)) {
+			if (!id_set_add(&twice, o->id))
+				obj_problem(in, DIAG_ERROR, BRCODE_E_DUPLICATE, o,
+				            "object %02d appears twice in template %02d", o->id, o->parent);
+			continue;
+		}
+		switch (o->id) {
+		case 0:
+			g = o;
+			break;
+		case 1:
+			key = o;
+			break;
+		case 2:
+			desc = o;
+			break;
+		case 3:
+			fss = o;
+			break;
+		case 25:
+			url = o;
+			break;
+		default:
+			break;
+		}
+	}
 	in->gui = g->value;
-	const struct brcode_object *key = child(in, t, 1), *desc = child(in, t, 2), *fss = child(in, t, 3),
-	                           *url = child(in, t, 25);
 	if (key) {
 		in->key = key->value;
 		check_key(in, key);
@@ -1009,7 +1047,7 @@ static void check_pix_template(struct parser *P, int t)
 
 static bool pix_template_ok(struct parser *P, int t)
 {
-	return !P->not_tlv[P->info->objects[t].id] && child(P->info, t, 0) != NULL;
+	return !id_set_has(&P->not_tlv, P->info->objects[t].id) && child(P->info, t, 0) != NULL;
 }
 
 static void check_amount(struct brcode_info *in, const struct brcode_object *o)
@@ -1151,7 +1189,7 @@ static void check_crc(struct parser *P, const struct brcode_object *o)
 static void check_rules(struct parser *P, bool complete)
 {
 	struct brcode_info *in = P->info;
-	struct id_set seen = {{0, 0}};
+	struct id_set seen = {0, 0};
 	/* top[id] is set only for the IDs in seen: read it through TOP */
 	const struct brcode_object *top[100];
 #define TOP(id) (id_set_has(&seen, (unsigned)(id)) ? top[id] : NULL)
@@ -1191,14 +1229,14 @@ static void check_rules(struct parser *P, bool complete)
 			} else if (gui_is(in, i, SPI_GUI) && !spi) {
 				spi = o->id;
 			}
-		} else if (is_account_template(o->id) && P->not_tlv[o->id]) {
+		} else if (is_account_template(o->id) && id_set_has(&P->not_tlv, o->id)) {
 			/* Another arrangement may write what it likes; but a value
 			 * that names the Pix GUI is a broken Pix template. */
 			if (o->value.len >= 4 + PIX_GUI_LEN &&
 			    text_ieq(o->value.s + 4, PIX_GUI_LEN, PIX_GUI) &&
 			    memcmp(o->value.s, "0014", 4) == 0)
 				template_error(P, i);
-		} else if (is_unreserved_template(o->id) && !P->not_tlv[o->id] && gui_is(in, i, PIX_GUI)) {
+		} else if (is_unreserved_template(o->id) && !id_set_has(&P->not_tlv, o->id) && gui_is(in, i, PIX_GUI)) {
 			const struct brcode_object *u = child(in, i, 25);
 			check_duplicates(in, i);
 			if (u && !in->recurrence_url.s) {
@@ -1266,7 +1304,7 @@ static void check_rules(struct parser *P, bool complete)
 	}
 	if ((o = TOP(62)) != NULL) {
 		int t = (int)(o - in->objects);
-		if (P->not_tlv[62]) {
+		if (id_set_has(&P->not_tlv, 62)) {
 			template_error(P, t);
 		} else {
 			check_duplicates(in, t);
@@ -1301,9 +1339,8 @@ static void check_rules(struct parser *P, bool complete)
 				problem(in, DIAG_ERROR, BRCODE_E_MISSING, f, 0,
 				        "no %s (%02d): it is mandatory", mandatory[k].what, mandatory[k].id);
 			}
-		const struct brcode_object *last = &in->objects[0];
-		for (int i = 0; i < in->nobjects; i += 1 + in->objects[i].nchildren)
-			last = &in->objects[i];
+		/* recorded while parsing: no second walk over the objects */
+		const struct brcode_object *last = &in->objects[P->last_top >= 0 ? P->last_top : 0];
 		if (last->id != 63)
 			problem(
 			    in, DIAG_ERROR, BRCODE_E_NO_CRC, "63", 0,
@@ -1412,7 +1449,8 @@ int brcode_decode(const char *s, size_t len, struct brcode_info *info)
 	P.len = len;
 	P.ascii = ascii;
 	P.info = info;
-	memset(P.not_tlv, 0, sizeof P.not_tlv);
+	P.not_tlv = (struct id_set){0, 0};
+	P.last_top = -1;
 	info->nchars = count_chars(&P, 0, len);
 	if (info->nchars > BRCODE_MAX_LEN) {
 		problem(info, DIAG_ERROR, BRCODE_E_TOO_LONG, "", BRCODE_MAX_LEN + 1,
