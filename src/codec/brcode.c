@@ -80,10 +80,10 @@ static unsigned crc_byte(unsigned crc, unsigned char b)
 	return ((crc << 8) ^ crc_table[0][(crc >> 8) ^ b]) & 0xFFFFu;
 }
 
-unsigned brcode_crc16(const void *data, size_t len)
+/* Eight and four bytes at a time with the last tables, for what is left
+ * after the 16-byte steps (up to 15 bytes of every payload). */
+static unsigned crc_update(unsigned crc, const unsigned char *p, size_t len)
 {
-	const unsigned char *p = data;
-	unsigned crc = 0xFFFF;
 	for (; len >= 16; p += 16, len -= 16)
 		crc = (crc_table[15][(crc >> 8) ^ p[0]] ^ crc_table[14][(crc & 0xFF) ^ p[1]] ^
 		       crc_table[13][p[2]] ^ crc_table[12][p[3]] ^ crc_table[11][p[4]] ^
@@ -97,9 +97,20 @@ unsigned brcode_crc16(const void *data, size_t len)
 		p += 8;
 		len -= 8;
 	}
+	if (len >= 4) {
+		crc = crc_table[3][(crc >> 8) ^ p[0]] ^ crc_table[2][(crc & 0xFF) ^ p[1]] ^
+		      crc_table[1][p[2]] ^ crc_table[0][p[3]];
+		p += 4;
+		len -= 4;
+	}
 	while (len--)
 		crc = crc_byte(crc, *p++);
 	return crc;
+}
+
+unsigned brcode_crc16(const void *data, size_t len)
+{
+	return crc_update(0xFFFF, data, len);
 }
 
 static const char hex_upper[] = "0123456789ABCDEF";
@@ -668,6 +679,7 @@ struct parser {
 	struct brcode_info *info;
 	struct id_set not_tlv; /* template IDs whose value did not parse as objects */
 	int last_top;          /* index in info->objects of the last top-level object, -1 = none */
+	unsigned crc_head;     /* CRC of the text but its last 4 bytes (prescan) */
 };
 
 static void field_name(char *out, int parent, int id)
@@ -917,7 +929,10 @@ static void check_duplicates(struct brcode_info *in, int t)
 static bool gui_is(const struct brcode_info *in, int t, const char *gui)
 {
 	const struct brcode_object *g = child(in, t, 0);
-	return g && g->value.len == strlen(gui) && text_ieq(g->value.s, g->value.len, gui);
+	size_t n = strlen(gui);
+	/* generators write the GUI in lower case: memcmp decides most codes */
+	return g && g->value.len == n &&
+	       (memcmp(g->value.s, gui, n) == 0 || text_ieq(g->value.s, g->value.len, gui));
 }
 
 /* Characters outside printable ASCII: several banks' apps refuse them. */
@@ -1125,7 +1140,7 @@ static void check_crc(struct parser *P, const struct brcode_object *o)
 		return;
 	}
 	size_t upto = (size_t)(o->value.s - P->s); /* through "6304" */
-	in->crc_computed = brcode_crc16(P->s, upto);
+	in->crc_computed = upto + 4 == P->len ? P->crc_head : brcode_crc16(P->s, upto);
 	in->crc_checked = true;
 	char want[5];
 	crc_hex(in->crc_computed, want);
@@ -1388,35 +1403,49 @@ static void check_rules(struct parser *P, bool complete)
 
 /* What brcode_decode must know before parsing, in one pass over the text
  * instead of one per question: eight bytes at a time, a byte >= 0x80 shows
- * in the top bits, a CR or LF as a zero byte of the text XORed with it. */
+ * in the top bits, a CR or LF as a zero byte of the text XORed with it.
+ * The same pass computes the CRC of all but the last 4 bytes: that is
+ * what 63 holds in any code that ends like one (6304 and 4 digits), so
+ * the text is read once for both. */
 enum { SCAN_NON_ASCII = 1, SCAN_LINE_BREAK = 2 };
 
-static uint64_t zero_bytes(uint64_t w) /* top bit of each zero byte (and maybe above one) */
+static uint64_t zero_bytes(uint64_t w) /* nonzero when some byte of w is zero */
 {
 	return (w - UINT64_C(0x0101010101010101)) & ~w & UINT64_C(0x8080808080808080);
 }
 
-static unsigned prescan(const char *s, size_t len)
+static uint64_t line_breaks(uint64_t w)
 {
-	const uint64_t lf = UINT64_C(0x0A0A0A0A0A0A0A0A), cr = UINT64_C(0x0D0D0D0D0D0D0D0D);
+	return zero_bytes(w ^ UINT64_C(0x0A0A0A0A0A0A0A0A)) | zero_bytes(w ^ UINT64_C(0x0D0D0D0D0D0D0D0D));
+}
+
+static unsigned prescan(const char *s, size_t len, unsigned *crc_head)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t head = len >= 4 ? len - 4 : 0, i = 0;
 	uint64_t any = 0, brk = 0;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		any |= w;
-		brk |= zero_bytes(w ^ lf) | zero_bytes(w ^ cr);
+	unsigned crc = 0xFFFF;
+	for (; i + 16 <= head; i += 16) {
+		uint64_t w0, w1;
+		memcpy(&w0, p + i, 8);
+		memcpy(&w1, p + i + 8, 8);
+		any |= w0 | w1;
+		brk |= line_breaks(w0) | line_breaks(w1);
+		crc = crc_update(crc, p + i, 16);
 	}
-	unsigned r = (any & UINT64_C(0x8080808080808080)) ? SCAN_NON_ASCII : 0;
-	if (brk)
-		r |= SCAN_LINE_BREAK;
+	*crc_head = crc_update(crc, p + i, head - i);
+	unsigned r = 0;
 	for (; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = p[i];
 		if (c >= 0x80)
 			r |= SCAN_NON_ASCII;
 		else if (c == '\n' || c == '\r')
 			r |= SCAN_LINE_BREAK;
 	}
+	if (any & UINT64_C(0x8080808080808080))
+		r |= SCAN_NON_ASCII;
+	if (brk)
+		r |= SCAN_LINE_BREAK;
 	return r;
 }
 
@@ -1431,7 +1460,7 @@ int brcode_decode(const char *s, size_t len, struct brcode_info *info)
 		problem(info, DIAG_ERROR, BRCODE_E_EMPTY, "", 0, "the payload is empty");
 		return -1;
 	}
-	unsigned scan = prescan(s, len);
+	unsigned scan = prescan(s, len, &P.crc_head);
 	if (scan & SCAN_LINE_BREAK) {
 		const char *nl = memchr(s, '\n', len);
 		const char *cr = memchr(s, '\r', len);
@@ -1480,7 +1509,7 @@ int brcode_decode(const char *s, size_t len, struct brcode_info *info)
 	if (rc != 0 && err.code != BRCODE_E_AFTER_CRC && err.code != BRCODE_E_CRC_FORMAT &&
 	    !info->crc_checked && ascii_tail && memcmp(s + len - 8, "6304", 4) == 0) {
 		char want[5];
-		info->crc_computed = brcode_crc16(s, len - 4);
+		info->crc_computed = P.crc_head; /* of s[0 .. len - 4) */
 		info->crc_checked = true;
 		crc_hex(info->crc_computed, want);
 		if (memcmp(s + len - 4, want, 4) != 0)
