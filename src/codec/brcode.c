@@ -678,7 +678,10 @@ struct parser {
 	bool ascii;
 	struct brcode_info *info;
 	struct id_set not_tlv; /* template IDs whose value did not parse as objects */
-	int last_top;          /* index in info->objects of the last top-level object, -1 = none */
+	/* indexes in info->objects of the top-level objects, in order: the
+	 * rules walk them without chasing nchildren from one to the next */
+	unsigned char tops[BRCODE_MAX_LEN / 4];
+	int ntops;
 	unsigned crc_head;     /* CRC of the text but its last 4 bytes (prescan) */
 };
 
@@ -842,7 +845,9 @@ static int parse_level(struct parser *P, size_t p, size_t end, int col, int pare
 				         parent == BRCODE_TOP ? "" : " in the template");
 			return -1;
 		}
-		if (in->nobjects >= BRCODE_MAX_OBJECTS) { /* cannot happen within 512 characters */
+		if (in->nobjects >= BRCODE_MAX_OBJECTS ||
+		    (parent == BRCODE_TOP && P->ntops >= (int)sizeof P->tops)) {
+			/* cannot happen within 512 characters */
 			err->code = BRCODE_E_TOO_LONG;
 			err->column = col;
 			err->id = id;
@@ -851,8 +856,8 @@ static int parse_level(struct parser *P, size_t p, size_t end, int col, int pare
 		}
 		int at = in->nobjects++;
 		struct brcode_object *o = &in->objects[at];
-		if (parent == BRCODE_TOP)
-			P->last_top = at;
+		if (parent == BRCODE_TOP) /* at most 128 in 512 characters, at < 256 */
+			P->tops[P->ntops++] = (unsigned char)at;
 		o->id = (unsigned char)id;
 		o->parent = (unsigned char)parent;
 		o->column = (unsigned short)col;
@@ -1223,7 +1228,8 @@ static void check_rules(struct parser *P, bool complete)
 			            "payload format indicator is '%.*s', must be 01", (int)o->value.len,
 			            o->value.s);
 	}
-	for (int i = 0; i < in->nobjects; i += 1 + in->objects[i].nchildren) {
+	for (int k = 0; k < P->ntops; k++) {
+		int i = P->tops[k];
 		const struct brcode_object *o = &in->objects[i];
 		if (id_set_add(&seen, o->id)) {
 			obj_problem(in, DIAG_ERROR, BRCODE_E_DUPLICATE, o, "object %02u appears twice",
@@ -1355,7 +1361,7 @@ static void check_rules(struct parser *P, bool complete)
 				        "no %s (%02d): it is mandatory", mandatory[k].what, mandatory[k].id);
 			}
 		/* recorded while parsing: no second walk over the objects */
-		const struct brcode_object *last = &in->objects[P->last_top >= 0 ? P->last_top : 0];
+		const struct brcode_object *last = &in->objects[P->ntops > 0 ? P->tops[P->ntops - 1] : 0];
 		if (last->id != 63)
 			problem(
 			    in, DIAG_ERROR, BRCODE_E_NO_CRC, "63", 0,
@@ -1479,7 +1485,7 @@ int brcode_decode(const char *s, size_t len, struct brcode_info *info)
 	P.ascii = ascii;
 	P.info = info;
 	P.not_tlv = (struct id_set){0, 0};
-	P.last_top = -1;
+	P.ntops = 0;
 	info->nchars = count_chars(&P, 0, len);
 	if (info->nchars > BRCODE_MAX_LEN) {
 		problem(info, DIAG_ERROR, BRCODE_E_TOO_LONG, "", BRCODE_MAX_LEN + 1,
