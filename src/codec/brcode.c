@@ -24,119 +24,55 @@
 
 /* ---- CRC ---- */
 
-/* CRC-16/CCITT-FALSE eight bytes at a time ("slicing"): the decoder and
- * the encoder spend most of their time here otherwise. For the MSB-first
- * CRC with register r, eight bytes B (b0 first) with r XORed into b0 b1
- * give the new register B * x^16 mod P, the XOR of Tk[byte] over the
+/* CRC-16/CCITT-FALSE sixteen bytes at a time ("slicing"): the decoder
+ * and the encoder spend most of their time here otherwise. For the
+ * MSB-first CRC with register r, N bytes B (b0 first) with r XORed into
+ * b0 b1 give the new register B * x^16 mod P, the XOR of Tk[byte] over the
  * bytes, where Tk[v] = v * x^(16 + 8k) mod P and k counts from the last
  * byte. Every Tk[v] is the XOR of the powers x^n mod P named by the bits
  * of v, so the tables are built by the compiler from the powers below:
- * XP<n> = x^n mod P, each from the one before (one shift, reduced by
- * P = x^16 + x^12 + x^5 + 1, i.e. 0x1021). */
+ * Rk_j = x^(16 + 8k + j) mod P, each from the one before (one shift,
+ * reduced by P = x^16 + x^12 + x^5 + 1, i.e. 0x1021). Sixteen bytes per
+ * step halve the chain of dependent lookups of eight (a payload is ~150
+ * bytes); the tables take 8 KB. */
 #define MULX(c) ((((c) << 1) ^ (((c)&0x8000) ? 0x1021 : 0)) & 0xFFFF)
+#define ROW(k, prev)                                                                                         \
+	R##k##_0 = MULX(prev), R##k##_1 = MULX(R##k##_0), R##k##_2 = MULX(R##k##_1),                         \
+	R##k##_3 = MULX(R##k##_2), R##k##_4 = MULX(R##k##_3), R##k##_5 = MULX(R##k##_4),                     \
+	R##k##_6 = MULX(R##k##_5), R##k##_7 = MULX(R##k##_6)
 enum {
-	XP0 = 1,
-	XP1 = MULX(XP0),
-	XP2 = MULX(XP1),
-	XP3 = MULX(XP2),
-	XP4 = MULX(XP3),
-	XP5 = MULX(XP4),
-	XP6 = MULX(XP5),
-	XP7 = MULX(XP6),
-	XP8 = MULX(XP7),
-	XP9 = MULX(XP8),
-	XP10 = MULX(XP9),
-	XP11 = MULX(XP10),
-	XP12 = MULX(XP11),
-	XP13 = MULX(XP12),
-	XP14 = MULX(XP13),
-	XP15 = MULX(XP14),
-	XP16 = MULX(XP15),
-	XP17 = MULX(XP16),
-	XP18 = MULX(XP17),
-	XP19 = MULX(XP18),
-	XP20 = MULX(XP19),
-	XP21 = MULX(XP20),
-	XP22 = MULX(XP21),
-	XP23 = MULX(XP22),
-	XP24 = MULX(XP23),
-	XP25 = MULX(XP24),
-	XP26 = MULX(XP25),
-	XP27 = MULX(XP26),
-	XP28 = MULX(XP27),
-	XP29 = MULX(XP28),
-	XP30 = MULX(XP29),
-	XP31 = MULX(XP30),
-	XP32 = MULX(XP31),
-	XP33 = MULX(XP32),
-	XP34 = MULX(XP33),
-	XP35 = MULX(XP34),
-	XP36 = MULX(XP35),
-	XP37 = MULX(XP36),
-	XP38 = MULX(XP37),
-	XP39 = MULX(XP38),
-	XP40 = MULX(XP39),
-	XP41 = MULX(XP40),
-	XP42 = MULX(XP41),
-	XP43 = MULX(XP42),
-	XP44 = MULX(XP43),
-	XP45 = MULX(XP44),
-	XP46 = MULX(XP45),
-	XP47 = MULX(XP46),
-	XP48 = MULX(XP47),
-	XP49 = MULX(XP48),
-	XP50 = MULX(XP49),
-	XP51 = MULX(XP50),
-	XP52 = MULX(XP51),
-	XP53 = MULX(XP52),
-	XP54 = MULX(XP53),
-	XP55 = MULX(XP54),
-	XP56 = MULX(XP55),
-	XP57 = MULX(XP56),
-	XP58 = MULX(XP57),
-	XP59 = MULX(XP58),
-	XP60 = MULX(XP59),
-	XP61 = MULX(XP60),
-	XP62 = MULX(XP61),
-	XP63 = MULX(XP62),
-	XP64 = MULX(XP63),
-	XP65 = MULX(XP64),
-	XP66 = MULX(XP65),
-	XP67 = MULX(XP66),
-	XP68 = MULX(XP67),
-	XP69 = MULX(XP68),
-	XP70 = MULX(XP69),
-	XP71 = MULX(XP70),
-	XP72 = MULX(XP71),
-	XP73 = MULX(XP72),
-	XP74 = MULX(XP73),
-	XP75 = MULX(XP74),
-	XP76 = MULX(XP75),
-	XP77 = MULX(XP76),
-	XP78 = MULX(XP77),
-	XP79 = MULX(XP78),
+	ROW(0, 0x8000), /* x^15 = 0x8000: R0_0 = x^16 */
+	ROW(1, R0_7),
+	ROW(2, R1_7),
+	ROW(3, R2_7),
+	ROW(4, R3_7),
+	ROW(5, R4_7),
+	ROW(6, R5_7),
+	ROW(7, R6_7),
+	ROW(8, R7_7),
+	ROW(9, R8_7),
+	ROW(10, R9_7),
+	ROW(11, R10_7),
+	ROW(12, R11_7),
+	ROW(13, R12_7),
+	ROW(14, R13_7),
+	ROW(15, R14_7),
 };
 #define BITS(v, a, b, c, d, e, f, g, h)                                                                      \
 	(((v)&1 ? a : 0) ^ ((v)&2 ? b : 0) ^ ((v)&4 ? c : 0) ^ ((v)&8 ? d : 0) ^ ((v)&16 ? e : 0) ^          \
 	 ((v)&32 ? f : 0) ^ ((v)&64 ? g : 0) ^ ((v)&128 ? h : 0))
-#define T0(v)     BITS(v, XP16, XP17, XP18, XP19, XP20, XP21, XP22, XP23)
-#define T1(v)     BITS(v, XP24, XP25, XP26, XP27, XP28, XP29, XP30, XP31)
-#define T2(v)     BITS(v, XP32, XP33, XP34, XP35, XP36, XP37, XP38, XP39)
-#define T3(v)     BITS(v, XP40, XP41, XP42, XP43, XP44, XP45, XP46, XP47)
-#define T4(v)     BITS(v, XP48, XP49, XP50, XP51, XP52, XP53, XP54, XP55)
-#define T5(v)     BITS(v, XP56, XP57, XP58, XP59, XP60, XP61, XP62, XP63)
-#define T6(v)     BITS(v, XP64, XP65, XP66, XP67, XP68, XP69, XP70, XP71)
-#define T7(v)     BITS(v, XP72, XP73, XP74, XP75, XP76, XP77, XP78, XP79)
-#define R4(T, v)  T(v), T((v) + 1), T((v) + 2), T((v) + 3)
-#define R16(T, v) R4(T, v), R4(T, (v) + 4), R4(T, (v) + 8), R4(T, (v) + 12)
-#define R64(T, v) R16(T, v), R16(T, (v) + 16), R16(T, (v) + 32), R16(T, (v) + 48)
-#define TABLE(T)                                                                                             \
+#define TK(k, v)  BITS(v, R##k##_0, R##k##_1, R##k##_2, R##k##_3, R##k##_4, R##k##_5, R##k##_6, R##k##_7)
+#define R4(k, v)  TK(k, v), TK(k, (v) + 1), TK(k, (v) + 2), TK(k, (v) + 3)
+#define R16(k, v) R4(k, v), R4(k, (v) + 4), R4(k, (v) + 8), R4(k, (v) + 12)
+#define R64(k, v) R16(k, v), R16(k, (v) + 16), R16(k, (v) + 32), R16(k, (v) + 48)
+#define TABLE(k)                                                                                             \
 	{                                                                                                    \
-		R64(T, 0), R64(T, 64), R64(T, 128), R64(T, 192)                                              \
+		R64(k, 0), R64(k, 64), R64(k, 128), R64(k, 192)                                              \
 	}
 
-static const uint16_t crc_table[8][256] = {
-    TABLE(T0), TABLE(T1), TABLE(T2), TABLE(T3), TABLE(T4), TABLE(T5), TABLE(T6), TABLE(T7),
+static const uint16_t crc_table[16][256] = {
+    TABLE(0),  TABLE(1),  TABLE(2),  TABLE(3),  TABLE(4),  TABLE(5),  TABLE(6),  TABLE(7),
+    TABLE(8),  TABLE(9),  TABLE(10), TABLE(11), TABLE(12), TABLE(13), TABLE(14), TABLE(15),
 };
 
 static unsigned crc_byte(unsigned crc, unsigned char b)
@@ -144,17 +80,37 @@ static unsigned crc_byte(unsigned crc, unsigned char b)
 	return ((crc << 8) ^ crc_table[0][(crc >> 8) ^ b]) & 0xFFFFu;
 }
 
-unsigned brcode_crc16(const void *data, size_t len)
+/* Eight and four bytes at a time with the last tables, for what is left
+ * after the 16-byte steps (up to 15 bytes of every payload). */
+static unsigned crc_update(unsigned crc, const unsigned char *p, size_t len)
 {
-	const unsigned char *p = data;
-	unsigned crc = 0xFFFF;
-	for (; len >= 8; p += 8, len -= 8)
+	for (; len >= 16; p += 16, len -= 16)
+		crc = (crc_table[15][(crc >> 8) ^ p[0]] ^ crc_table[14][(crc & 0xFF) ^ p[1]] ^
+		       crc_table[13][p[2]] ^ crc_table[12][p[3]] ^ crc_table[11][p[4]] ^
+		       crc_table[10][p[5]] ^ crc_table[9][p[6]] ^ crc_table[8][p[7]]) ^
+		      (crc_table[7][p[8]] ^ crc_table[6][p[9]] ^ crc_table[5][p[10]] ^ crc_table[4][p[11]] ^
+		       crc_table[3][p[12]] ^ crc_table[2][p[13]] ^ crc_table[1][p[14]] ^ crc_table[0][p[15]]);
+	if (len >= 8) {
 		crc = crc_table[7][(crc >> 8) ^ p[0]] ^ crc_table[6][(crc & 0xFF) ^ p[1]] ^
 		      crc_table[5][p[2]] ^ crc_table[4][p[3]] ^ crc_table[3][p[4]] ^ crc_table[2][p[5]] ^
 		      crc_table[1][p[6]] ^ crc_table[0][p[7]];
+		p += 8;
+		len -= 8;
+	}
+	if (len >= 4) {
+		crc = crc_table[3][(crc >> 8) ^ p[0]] ^ crc_table[2][(crc & 0xFF) ^ p[1]] ^
+		      crc_table[1][p[2]] ^ crc_table[0][p[3]];
+		p += 4;
+		len -= 4;
+	}
 	while (len--)
 		crc = crc_byte(crc, *p++);
 	return crc;
+}
+
+unsigned brcode_crc16(const void *data, size_t len)
+{
+	return crc_update(0xFFFF, data, len);
 }
 
 static const char hex_upper[] = "0123456789ABCDEF";
@@ -170,6 +126,40 @@ static void crc_hex(unsigned crc, char *out)
 
 /* ---- small character helpers ---- */
 
+/* Character classes by table: the key, txid and e-mail checks run on
+ * every code encoded or decoded, one lookup per byte instead of a chain
+ * of comparisons. */
+enum {
+	CC_DIGIT = 1,
+	CC_ALPHA = 2,
+	CC_HEX = 4,
+	CC_ATOM = 8, /* RFC 5322 atom symbols an e-mail local part may hold */
+	CC_PRINT = 16, /* printable ASCII, 0x20..0x7E */
+};
+#define CC_ALNUM (CC_DIGIT | CC_ALPHA)
+#define CC_D(c)  [c] = CC_DIGIT | CC_HEX | CC_PRINT
+#define CC_X(c)  [c] = CC_ALPHA | CC_HEX | CC_PRINT
+#define CC_A(c)  [c] = CC_ALPHA | CC_PRINT
+#define CC_S(c)  [c] = CC_ATOM | CC_PRINT
+static const unsigned char cclass[256] = {
+    CC_D('0'), CC_D('1'), CC_D('2'), CC_D('3'), CC_D('4'), CC_D('5'), CC_D('6'), CC_D('7'), CC_D('8'),
+    CC_D('9'), CC_X('A'), CC_X('B'), CC_X('C'), CC_X('D'), CC_X('E'), CC_X('F'), CC_A('G'), CC_A('H'),
+    CC_A('I'), CC_A('J'), CC_A('K'), CC_A('L'), CC_A('M'), CC_A('N'), CC_A('O'), CC_A('P'), CC_A('Q'),
+    CC_A('R'), CC_A('S'), CC_A('T'), CC_A('U'), CC_A('V'), CC_A('W'), CC_A('X'), CC_A('Y'), CC_A('Z'),
+    CC_X('a'), CC_X('b'), CC_X('c'), CC_X('d'), CC_X('e'), CC_X('f'), CC_A('g'), CC_A('h'), CC_A('i'),
+    CC_A('j'), CC_A('k'), CC_A('l'), CC_A('m'), CC_A('n'), CC_A('o'), CC_A('p'), CC_A('q'), CC_A('r'),
+    CC_A('s'), CC_A('t'), CC_A('u'), CC_A('v'), CC_A('w'), CC_A('x'), CC_A('y'), CC_A('z'), CC_S('.'),
+    CC_S('!'), CC_S('#'), CC_S('$'), CC_S('%'), CC_S('&'), CC_S('\''), CC_S('*'), CC_S('+'), CC_S('/'),
+    CC_S('='), CC_S('?'), CC_S('^'), CC_S('_'), CC_S('`'), CC_S('{'), CC_S('|'), CC_S('}'), CC_S('~'),
+    CC_S('-'), [' '] = CC_PRINT, ['"'] = CC_PRINT, ['('] = CC_PRINT, [')'] = CC_PRINT,
+    [','] = CC_PRINT, [':'] = CC_PRINT, [';'] = CC_PRINT, ['<'] = CC_PRINT, ['>'] = CC_PRINT,
+    ['@'] = CC_PRINT, ['['] = CC_PRINT, ['\\'] = CC_PRINT, [']'] = CC_PRINT,
+};
+#undef CC_D
+#undef CC_X
+#undef CC_A
+#undef CC_S
+
 static bool is_digit(int c)
 {
 	return c >= '0' && c <= '9';
@@ -177,12 +167,12 @@ static bool is_digit(int c)
 
 static bool is_alnum(int c)
 {
-	return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+	return (cclass[(unsigned char)c] & CC_ALNUM) != 0;
 }
 
 static bool is_hex(int c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	return (cclass[(unsigned char)c] & CC_HEX) != 0;
 }
 
 static int lower(int c)
@@ -242,14 +232,15 @@ const char *brcode_key_type_name(enum brcode_key_type t)
 /* 8-4-4-4-12 hexadecimal digits, either case. */
 static bool is_uuid(const char *s, size_t len)
 {
-	if (len != 36)
+	if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return false;
-	for (size_t i = 0; i < 36; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-		if (dash ? s[i] != '-' : !is_hex((unsigned char)s[i]))
-			return false;
-	}
-	return true;
+	/* AND of the classes: one test at the end instead of one branch per
+	 * character (the dashes are not hex and are skipped) */
+	unsigned all = CC_HEX;
+	for (size_t i = 0; i < 36; i++)
+		if (i != 8 && i != 13 && i != 18 && i != 23)
+			all &= cclass[(unsigned char)s[i]];
+	return all != 0;
 }
 
 /* The address forms DICT takes: a local part of letters, digits and the
@@ -257,12 +248,11 @@ static bool is_uuid(const char *s, size_t len)
  * of letters, digits and inner hyphens. */
 static bool is_email(const char *s, size_t len)
 {
-	static const char atom[] = ".!#$%&'*+/=?^_`{|}~-";
 	const char *at = memchr(s, '@', len);
 	if (!at || at == s || len > BRCODE_KEY_MAX)
 		return false;
 	for (const char *p = s; p < at; p++)
-		if (!is_alnum((unsigned char)*p) && !strchr(atom, *p))
+		if (!(cclass[(unsigned char)*p] & (CC_ALNUM | CC_ATOM)))
 			return false;
 	const char *d = at + 1, *end = s + len;
 	int labels = 0;
@@ -655,12 +645,44 @@ const char *brcode_object_name(int parent, int id, int pix_template)
 
 /* ---- decoding ---- */
 
+/* A set of object IDs 0..99: two words are cheaper to clear than an
+ * array of 100 flags, and the decoder clears several per payload; named
+ * words rather than an array so that the compiler keeps them in
+ * registers. */
+struct id_set {
+	uint64_t lo, hi; /* IDs 0..63, 64..99 */
+};
+
+/* Adds id; true when it was there already. */
+static bool id_set_add(struct id_set *set, unsigned id)
+{
+	bool had;
+	if (id < 64) {
+		had = (set->lo >> id) & 1;
+		set->lo |= UINT64_C(1) << id;
+	} else {
+		had = (set->hi >> (id - 64)) & 1;
+		set->hi |= UINT64_C(1) << (id - 64);
+	}
+	return had;
+}
+
+static bool id_set_has(const struct id_set *set, unsigned id)
+{
+	return id < 64 ? (set->lo >> id) & 1 : (set->hi >> (id - 64)) & 1;
+}
+
 struct parser {
 	const char *s;
 	size_t len;
 	bool ascii;
 	struct brcode_info *info;
-	bool not_tlv[100]; /* a template ID whose value did not parse as objects */
+	struct id_set not_tlv; /* template IDs whose value did not parse as objects */
+	/* indexes in info->objects of the top-level objects, in order: the
+	 * rules walk them without chasing nchildren from one to the next */
+	unsigned char tops[BRCODE_MAX_LEN / 4];
+	int ntops;
+	unsigned crc_head;     /* CRC of the text but its last 4 bytes (prescan) */
 };
 
 static void field_name(char *out, int parent, int id)
@@ -823,7 +845,9 @@ static int parse_level(struct parser *P, size_t p, size_t end, int col, int pare
 				         parent == BRCODE_TOP ? "" : " in the template");
 			return -1;
 		}
-		if (in->nobjects >= BRCODE_MAX_OBJECTS) { /* cannot happen within 512 characters */
+		if (in->nobjects >= BRCODE_MAX_OBJECTS ||
+		    (parent == BRCODE_TOP && P->ntops >= (int)sizeof P->tops)) {
+			/* cannot happen within 512 characters */
 			err->code = BRCODE_E_TOO_LONG;
 			err->column = col;
 			err->id = id;
@@ -832,6 +856,8 @@ static int parse_level(struct parser *P, size_t p, size_t end, int col, int pare
 		}
 		int at = in->nobjects++;
 		struct brcode_object *o = &in->objects[at];
+		if (parent == BRCODE_TOP) /* at most 128 in 512 characters, at < 256 */
+			P->tops[P->ntops++] = (unsigned char)at;
 		o->id = (unsigned char)id;
 		o->parent = (unsigned char)parent;
 		o->column = (unsigned short)col;
@@ -845,7 +871,7 @@ static int parse_level(struct parser *P, size_t p, size_t end, int col, int pare
 				in->objects[at].nchildren = (unsigned short)(in->nobjects - at - 1);
 			} else {
 				in->nobjects = at + 1; /* forget a partial list */
-				P->not_tlv[id] = true;
+				id_set_add(&P->not_tlv, (unsigned)id);
 			}
 		}
 		col += 4 + n;
@@ -896,10 +922,10 @@ static void template_error(struct parser *P, int t)
 
 static void check_duplicates(struct brcode_info *in, int t)
 {
-	unsigned char seen[100] = {0};
+	struct id_set once = {0, 0}, twice = {0, 0};
 	for (int i = t + 1; i <= t + in->objects[t].nchildren; i++) {
 		const struct brcode_object *o = &in->objects[i];
-		if (seen[o->id]++ == 1)
+		if (id_set_add(&once, o->id) && !id_set_add(&twice, o->id))
 			obj_problem(in, DIAG_ERROR, BRCODE_E_DUPLICATE, o,
 			            "object %02d appears twice in template %02d", o->id, o->parent);
 	}
@@ -908,7 +934,10 @@ static void check_duplicates(struct brcode_info *in, int t)
 static bool gui_is(const struct brcode_info *in, int t, const char *gui)
 {
 	const struct brcode_object *g = child(in, t, 0);
-	return g && g->value.len == strlen(gui) && text_ieq(g->value.s, g->value.len, gui);
+	size_t n = strlen(gui);
+	/* generators write the GUI in lower case: memcmp decides most codes */
+	return g && g->value.len == n &&
+	       (memcmp(g->value.s, gui, n) == 0 || text_ieq(g->value.s, g->value.len, gui));
 }
 
 /* Characters outside printable ASCII: several banks' apps refuse them. */
@@ -971,11 +1000,39 @@ static void check_key(struct brcode_info *in, const struct brcode_object *o)
 static void check_pix_template(struct parser *P, int t)
 {
 	struct brcode_info *in = P->info;
-	check_duplicates(in, t);
-	const struct brcode_object *g = child(in, t, 0);
+	const struct brcode_object *g = NULL, *key = NULL, *desc = NULL, *fss = NULL, *url = NULL;
+	struct id_set once = {0, 0}, twice = {0, 0};
+	/* one pass: the duplicates (as check_duplicates reports them) and the
+	 * first child of each ID we read (as child() finds it) */
+	for (int i = t + 1; i <= t + in->objects[t].nchildren; i++) {
+		const struct brcode_object *o = &in->objects[i];
+		if (id_set_add(&once, o->id)) {
+			if (!id_set_add(&twice, o->id))
+				obj_problem(in, DIAG_ERROR, BRCODE_E_DUPLICATE, o,
+				            "object %02d appears twice in template %02d", o->id, o->parent);
+			continue;
+		}
+		switch (o->id) {
+		case 0:
+			g = o;
+			break;
+		case 1:
+			key = o;
+			break;
+		case 2:
+			desc = o;
+			break;
+		case 3:
+			fss = o;
+			break;
+		case 25:
+			url = o;
+			break;
+		default:
+			break;
+		}
+	}
 	in->gui = g->value;
-	const struct brcode_object *key = child(in, t, 1), *desc = child(in, t, 2), *fss = child(in, t, 3),
-	                           *url = child(in, t, 25);
 	if (key) {
 		in->key = key->value;
 		check_key(in, key);
@@ -1010,7 +1067,7 @@ static void check_pix_template(struct parser *P, int t)
 
 static bool pix_template_ok(struct parser *P, int t)
 {
-	return !P->not_tlv[P->info->objects[t].id] && child(P->info, t, 0) != NULL;
+	return !id_set_has(&P->not_tlv, P->info->objects[t].id) && child(P->info, t, 0) != NULL;
 }
 
 static void check_amount(struct brcode_info *in, const struct brcode_object *o)
@@ -1088,7 +1145,7 @@ static void check_crc(struct parser *P, const struct brcode_object *o)
 		return;
 	}
 	size_t upto = (size_t)(o->value.s - P->s); /* through "6304" */
-	in->crc_computed = brcode_crc16(P->s, upto);
+	in->crc_computed = upto + 4 == P->len ? P->crc_head : brcode_crc16(P->s, upto);
 	in->crc_checked = true;
 	char want[5];
 	crc_hex(in->crc_computed, want);
@@ -1152,8 +1209,10 @@ static void check_crc(struct parser *P, const struct brcode_object *o)
 static void check_rules(struct parser *P, bool complete)
 {
 	struct brcode_info *in = P->info;
-	unsigned char seen[100] = {0};
-	const struct brcode_object *top[100] = {0};
+	struct id_set seen = {0, 0};
+	/* top[id] is set only for the IDs in seen: read it through TOP */
+	const struct brcode_object *top[100];
+#define TOP(id) (id_set_has(&seen, (unsigned)(id)) ? top[id] : NULL)
 	const struct brcode_object *txo = NULL;
 	int spi = 0;
 
@@ -1169,9 +1228,10 @@ static void check_rules(struct parser *P, bool complete)
 			            "payload format indicator is '%.*s', must be 01", (int)o->value.len,
 			            o->value.s);
 	}
-	for (int i = 0; i < in->nobjects; i += 1 + in->objects[i].nchildren) {
+	for (int k = 0; k < P->ntops; k++) {
+		int i = P->tops[k];
 		const struct brcode_object *o = &in->objects[i];
-		if (seen[o->id]++) {
+		if (id_set_add(&seen, o->id)) {
 			obj_problem(in, DIAG_ERROR, BRCODE_E_DUPLICATE, o, "object %02u appears twice",
 			            o->id);
 			continue;
@@ -1190,14 +1250,14 @@ static void check_rules(struct parser *P, bool complete)
 			} else if (gui_is(in, i, SPI_GUI) && !spi) {
 				spi = o->id;
 			}
-		} else if (is_account_template(o->id) && P->not_tlv[o->id]) {
+		} else if (is_account_template(o->id) && id_set_has(&P->not_tlv, o->id)) {
 			/* Another arrangement may write what it likes; but a value
 			 * that names the Pix GUI is a broken Pix template. */
 			if (o->value.len >= 4 + PIX_GUI_LEN &&
 			    text_ieq(o->value.s + 4, PIX_GUI_LEN, PIX_GUI) &&
 			    memcmp(o->value.s, "0014", 4) == 0)
 				template_error(P, i);
-		} else if (is_unreserved_template(o->id) && !P->not_tlv[o->id] && gui_is(in, i, PIX_GUI)) {
+		} else if (is_unreserved_template(o->id) && !id_set_has(&P->not_tlv, o->id) && gui_is(in, i, PIX_GUI)) {
 			const struct brcode_object *u = child(in, i, 25);
 			check_duplicates(in, i);
 			if (u && !in->recurrence_url.s) {
@@ -1208,7 +1268,7 @@ static void check_rules(struct parser *P, bool complete)
 	}
 
 	const struct brcode_object *o;
-	if ((o = top[1]) != NULL) {
+	if ((o = TOP(1)) != NULL) {
 		if (text_is(&o->value, "11"))
 			in->initiation = 11;
 		else if (text_is(&o->value, "12"))
@@ -1218,29 +1278,29 @@ static void check_rules(struct parser *P, bool complete)
 			            "point of initiation is '%.*s'; it is 11 (reusable) or 12 (single use)",
 			            (int)o->value.len, o->value.s);
 	}
-	if ((o = top[52]) != NULL) {
+	if ((o = TOP(52)) != NULL) {
 		in->mcc = o->value;
 		if (o->nchars != 4 || !all_digits(o->value.s, o->value.len))
 			obj_problem(in, DIAG_ERROR, BRCODE_E_MCC, o,
 			            "merchant category code '%.*s' is not 4 digits", (int)o->value.len,
 			            o->value.s);
 	}
-	if ((o = top[53]) != NULL) {
+	if ((o = TOP(53)) != NULL) {
 		in->currency = o->value;
 		if (!text_is(&o->value, "986"))
 			obj_problem(in, DIAG_ERROR, BRCODE_E_CURRENCY, o,
 			            "currency is '%.*s'; Pix is in reais (986)", (int)o->value.len,
 			            o->value.s);
 	}
-	if ((o = top[54]) != NULL)
+	if ((o = TOP(54)) != NULL)
 		check_amount(in, o);
-	if ((o = top[58]) != NULL) {
+	if ((o = TOP(58)) != NULL) {
 		in->country = o->value;
 		if (!text_is(&o->value, "BR"))
 			obj_problem(in, DIAG_ERROR, BRCODE_E_COUNTRY, o, "country is '%.*s', must be BR",
 			            (int)o->value.len, o->value.s);
 	}
-	if ((o = top[59]) != NULL) {
+	if ((o = TOP(59)) != NULL) {
 		in->name = o->value;
 		if (o->nchars == 0 || o->nchars > BRCODE_NAME_MAX)
 			obj_problem(in, DIAG_ERROR, BRCODE_E_NAME, o,
@@ -1248,7 +1308,7 @@ static void check_rules(struct parser *P, bool complete)
 			            (int)o->value.len, o->value.s, o->nchars, BRCODE_NAME_MAX);
 		check_ascii(in, o, "merchant name");
 	}
-	if ((o = top[60]) != NULL) {
+	if ((o = TOP(60)) != NULL) {
 		in->city = o->value;
 		if (o->nchars == 0 || o->nchars > BRCODE_CITY_MAX)
 			obj_problem(in, DIAG_ERROR, BRCODE_E_CITY, o,
@@ -1256,16 +1316,16 @@ static void check_rules(struct parser *P, bool complete)
 			            (int)o->value.len, o->value.s, o->nchars, BRCODE_CITY_MAX);
 		check_ascii(in, o, "merchant city");
 	}
-	if ((o = top[61]) != NULL) {
+	if ((o = TOP(61)) != NULL) {
 		in->postal_code = o->value;
 		if (o->nchars != 8 || !all_digits(o->value.s, o->value.len))
 			obj_problem(in, DIAG_WARNING, BRCODE_W_POSTAL_CODE, o,
 			            "postal code '%.*s' is not a CEP of 8 digits", (int)o->value.len,
 			            o->value.s);
 	}
-	if ((o = top[62]) != NULL) {
+	if ((o = TOP(62)) != NULL) {
 		int t = (int)(o - in->objects);
-		if (P->not_tlv[62]) {
+		if (id_set_has(&P->not_tlv, 62)) {
 			template_error(P, t);
 		} else {
 			check_duplicates(in, t);
@@ -1282,7 +1342,7 @@ static void check_rules(struct parser *P, bool complete)
 		        "no additional data field template (62): a BR Code always carries 62-05 (*** when "
 		        "there is no txid)");
 	}
-	if ((o = top[63]) != NULL)
+	if ((o = TOP(63)) != NULL)
 		check_crc(P, o);
 
 	if (complete) {
@@ -1294,15 +1354,14 @@ static void check_rules(struct parser *P, bool complete)
 		    {59, "merchant name"},          {60, "merchant city"},
 		};
 		for (size_t k = 0; k < sizeof mandatory / sizeof mandatory[0]; k++)
-			if (!top[mandatory[k].id]) {
+			if (!TOP(mandatory[k].id)) {
 				char f[8];
 				field_name(f, BRCODE_TOP, mandatory[k].id);
 				problem(in, DIAG_ERROR, BRCODE_E_MISSING, f, 0,
 				        "no %s (%02d): it is mandatory", mandatory[k].what, mandatory[k].id);
 			}
-		const struct brcode_object *last = &in->objects[0];
-		for (int i = 0; i < in->nobjects; i += 1 + in->objects[i].nchildren)
-			last = &in->objects[i];
+		/* recorded while parsing: no second walk over the objects */
+		const struct brcode_object *last = &in->objects[P->ntops > 0 ? P->tops[P->ntops - 1] : 0];
 		if (last->id != 63)
 			problem(
 			    in, DIAG_ERROR, BRCODE_E_NO_CRC, "63", 0,
@@ -1311,7 +1370,7 @@ static void check_rules(struct parser *P, bool complete)
 			    last->id);
 		if (!in->pix_template) {
 			if (spi)
-				obj_problem(in, DIAG_ERROR, BRCODE_E_NOT_PIX, top[spi],
+				obj_problem(in, DIAG_ERROR, BRCODE_E_NOT_PIX, TOP(spi),
 				            "template %02d has GUI br.gov.bcb.spi, an obsolete draft: this "
 				            "is not a Pix "
 				            "code",
@@ -1327,7 +1386,7 @@ static void check_rules(struct parser *P, bool complete)
 		if (in->recurrence_url.s) {
 			in->kind = BRCODE_RECURRENCE;
 		} else if (complete) { /* 80 may lie beyond the damage */
-			obj_problem(in, DIAG_ERROR, BRCODE_E_NO_KEY_OR_URL, top[in->pix_template],
+			obj_problem(in, DIAG_ERROR, BRCODE_E_NO_KEY_OR_URL, TOP(in->pix_template),
 			            "the Pix template holds neither a key (01) nor a URL (25)");
 		}
 	}
@@ -1338,13 +1397,62 @@ static void check_rules(struct parser *P, bool complete)
 			    "a dynamic code writes *** in 62-05; txid '%.*s' is ignored (the charge's JSON "
 			    "holds the txid)",
 			    (int)txo->value.len, txo->value.s);
-		if (top[54])
+		if (TOP(54))
 			obj_problem(
-			    in, DIAG_WARNING, BRCODE_W_DYNAMIC_AMOUNT, top[54],
+			    in, DIAG_WARNING, BRCODE_W_DYNAMIC_AMOUNT, TOP(54),
 			    "a dynamic code carries no amount; %.*s is ignored (the charge's JSON holds the "
 			    "amount)",
-			    (int)top[54]->value.len, top[54]->value.s);
+			    (int)TOP(54)->value.len, TOP(54)->value.s);
 	}
+#undef TOP
+}
+
+/* What brcode_decode must know before parsing, in one pass over the text
+ * instead of one per question: eight bytes at a time, a byte >= 0x80 shows
+ * in the top bits, a CR or LF as a zero byte of the text XORed with it.
+ * The same pass computes the CRC of all but the last 4 bytes: that is
+ * what 63 holds in any code that ends like one (6304 and 4 digits), so
+ * the text is read once for both. */
+enum { SCAN_NON_ASCII = 1, SCAN_LINE_BREAK = 2 };
+
+static uint64_t zero_bytes(uint64_t w) /* nonzero when some byte of w is zero */
+{
+	return (w - UINT64_C(0x0101010101010101)) & ~w & UINT64_C(0x8080808080808080);
+}
+
+static uint64_t line_breaks(uint64_t w)
+{
+	return zero_bytes(w ^ UINT64_C(0x0A0A0A0A0A0A0A0A)) | zero_bytes(w ^ UINT64_C(0x0D0D0D0D0D0D0D0D));
+}
+
+static unsigned prescan(const char *s, size_t len, unsigned *crc_head)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t head = len >= 4 ? len - 4 : 0, i = 0;
+	uint64_t any = 0, brk = 0;
+	unsigned crc = 0xFFFF;
+	for (; i + 16 <= head; i += 16) {
+		uint64_t w0, w1;
+		memcpy(&w0, p + i, 8);
+		memcpy(&w1, p + i + 8, 8);
+		any |= w0 | w1;
+		brk |= line_breaks(w0) | line_breaks(w1);
+		crc = crc_update(crc, p + i, 16);
+	}
+	*crc_head = crc_update(crc, p + i, head - i);
+	unsigned r = 0;
+	for (; i < len; i++) {
+		unsigned char c = p[i];
+		if (c >= 0x80)
+			r |= SCAN_NON_ASCII;
+		else if (c == '\n' || c == '\r')
+			r |= SCAN_LINE_BREAK;
+	}
+	if (any & UINT64_C(0x8080808080808080))
+		r |= SCAN_NON_ASCII;
+	if (brk)
+		r |= SCAN_LINE_BREAK;
+	return r;
 }
 
 int brcode_decode(const char *s, size_t len, struct brcode_info *info)
@@ -1358,20 +1466,16 @@ int brcode_decode(const char *s, size_t len, struct brcode_info *info)
 		problem(info, DIAG_ERROR, BRCODE_E_EMPTY, "", 0, "the payload is empty");
 		return -1;
 	}
-	const char *nl = memchr(s, '\n', len);
-	const char *cr = memchr(s, '\r', len);
-	if (nl || cr) {
+	unsigned scan = prescan(s, len, &P.crc_head);
+	if (scan & SCAN_LINE_BREAK) {
+		const char *nl = memchr(s, '\n', len);
+		const char *cr = memchr(s, '\r', len);
 		const char *first = !nl ? cr : !cr ? nl : nl < cr ? nl : cr;
 		problem(info, DIAG_ERROR, BRCODE_E_LINE_BREAK, "", (int)(first - s) + 1,
 		        "line break inside the payload (trim it first if it came from a line of text)");
 		return -1;
 	}
-	bool ascii = true;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80) {
-			ascii = false;
-			break;
-		}
+	bool ascii = !(scan & SCAN_NON_ASCII);
 	if (!ascii && !text_is_utf8((const unsigned char *)s, len)) {
 		problem(info, DIAG_ERROR, BRCODE_E_UTF8, "", 0, "the payload is not valid UTF-8 text");
 		return -1;
@@ -1380,7 +1484,8 @@ int brcode_decode(const char *s, size_t len, struct brcode_info *info)
 	P.len = len;
 	P.ascii = ascii;
 	P.info = info;
-	memset(P.not_tlv, 0, sizeof P.not_tlv);
+	P.not_tlv = (struct id_set){0, 0};
+	P.ntops = 0;
 	info->nchars = count_chars(&P, 0, len);
 	if (info->nchars > BRCODE_MAX_LEN) {
 		problem(info, DIAG_ERROR, BRCODE_E_TOO_LONG, "", BRCODE_MAX_LEN + 1,
@@ -1410,7 +1515,7 @@ int brcode_decode(const char *s, size_t len, struct brcode_info *info)
 	if (rc != 0 && err.code != BRCODE_E_AFTER_CRC && err.code != BRCODE_E_CRC_FORMAT &&
 	    !info->crc_checked && ascii_tail && memcmp(s + len - 8, "6304", 4) == 0) {
 		char want[5];
-		info->crc_computed = brcode_crc16(s, len - 4);
+		info->crc_computed = P.crc_head; /* of s[0 .. len - 4) */
 		info->crc_checked = true;
 		crc_hex(info->crc_computed, want);
 		if (memcmp(s + len - 4, want, 4) != 0)

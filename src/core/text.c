@@ -309,8 +309,46 @@ static uint32_t utf8_next(const unsigned char *s, size_t *i)
 	return cp;
 }
 
+/* text_to_ascii for text that is printable ASCII already (the usual name
+ * or city of a BR Code, encoded for every charge): the same rules for
+ * spaces in one loop, without decoding. Returns false, having written
+ * only scratch to out, at the first other byte. */
+static bool printable_to_ascii(const char *s, size_t len, char *out, size_t n, size_t *result)
+{
+	size_t w = 0;
+	bool pending_blank = false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ') {
+			pending_blank = w > 0;
+			continue;
+		}
+		if (c < 0x21 || c > 0x7E)
+			return false;
+		if (pending_blank) {
+			if (w + 1 < n)
+				out[w] = ' ';
+			w++;
+			pending_blank = false;
+		}
+		if (w + 1 < n)
+			out[w] = (char)c;
+		w++;
+	}
+	if (n > 0)
+		out[w < n ? w : n - 1] = '\0';
+	*result = w;
+	return true;
+}
+
 size_t text_to_ascii(const char *s, size_t len, char *out, size_t n, size_t *dropped)
 {
+	size_t fast;
+	if (printable_to_ascii(s, len, out, n, &fast)) {
+		if (dropped)
+			*dropped = 0;
+		return fast;
+	}
 	const unsigned char *u = (const unsigned char *)s;
 	bool utf8 = text_is_utf8(u, len);
 	size_t i = 0, w = 0, ndrop = 0;

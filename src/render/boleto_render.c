@@ -340,13 +340,60 @@ static void font(cairo_t *cr, double size, int bold)
 	cairo_set_font_size(cr, size);
 }
 
+/* s as glyphs of the current font at the origin, measured: one UTF-8 to
+ * glyph conversion serves both the fitting and the drawing (a page has
+ * some eighty texts; converting twice, as cairo_text_extents and then
+ * cairo_show_text do, was a tenth of a page's time). The arrays are the
+ * caller's (cairo fills them when they are large enough); returns -1 when
+ * cairo could not convert. */
+#define MAX_GLYPHS 512
+struct shaped {
+	cairo_glyph_t glyphs[MAX_GLYPHS];
+	cairo_text_cluster_t clusters[MAX_GLYPHS];
+	cairo_glyph_t *g;
+	cairo_text_cluster_t *c;
+	int ng, nc;
+	cairo_text_cluster_flags_t flags;
+	double advance;
+};
+
+static void shaped_free(struct shaped *t)
+{
+	if (t->g != t->glyphs)
+		cairo_glyph_free(t->g);
+	if (t->c != t->clusters)
+		cairo_text_cluster_free(t->c);
+	t->g = NULL;
+	t->c = NULL;
+}
+
+static int shape(cairo_t *cr, const char *s, size_t len, struct shaped *t)
+{
+	cairo_scaled_font_t *sf = cairo_get_scaled_font(cr);
+	cairo_text_extents_t e;
+
+	t->g = t->glyphs;
+	t->ng = MAX_GLYPHS;
+	t->c = t->clusters;
+	t->nc = MAX_GLYPHS;
+	if (cairo_scaled_font_text_to_glyphs(sf, 0, 0, s, (int)len, &t->g, &t->ng, &t->c, &t->nc,
+	                                     &t->flags) != CAIRO_STATUS_SUCCESS) {
+		/* cairo may have replaced our arrays before failing */
+		shaped_free(t);
+		return -1;
+	}
+	cairo_scaled_font_glyph_extents(sf, t->g, t->ng, &e);
+	t->advance = e.x_advance;
+	return 0;
+}
+
 /* Shows s with its baseline at y inside [x, x + w]. Too wide: first
  * condensed (down to 80 %, as narrow faces do), then by fit: cut at a
  * character boundary with an ellipsis, or scaled down whole. Never spills
  * into the next box. */
 static void text_fit(cairo_t *cr, double x, double y, double w, enum align al, enum fit fit, const char *s)
 {
-	cairo_text_extents_t e;
+	struct shaped t;
 	char buf[512];
 	double sx = 1.0, sy = 1.0, adv;
 	size_t len;
@@ -358,8 +405,9 @@ static void text_fit(cairo_t *cr, double x, double y, double w, enum align al, e
 		len = sizeof buf - 4;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	cairo_text_extents(cr, buf, &e);
-	adv = e.x_advance;
+	if (shape(cr, buf, len, &t) != 0)
+		return;
+	adv = t.advance;
 	if (adv > w && fit == FIT_KEEP) {
 		/* condensed to 80 %, the rest by size: sx / sy stays >= 0.8 */
 		sx = w / adv;
@@ -374,17 +422,29 @@ static void text_fit(cairo_t *cr, double x, double y, double w, enum align al, e
 			while (len > 0 && buf[len - 1] == ' ')
 				len--;
 			memcpy(buf + len, "\xe2\x80\xa6", 4);
-			cairo_text_extents(cr, buf, &e);
-			adv = e.x_advance;
+			shaped_free(&t);
+			if (shape(cr, buf, strlen(buf), &t) != 0)
+				return;
+			adv = t.advance;
 		}
 	}
 	adv *= sx;
 	cairo_save(cr);
-	cairo_move_to(cr, al == AL_LEFT ? x : al == AL_RIGHT ? x + w - adv : x + (w - adv) / 2, y);
-	if (sx != 1.0 || sy != 1.0)
+	/* the glyphs were placed at the origin: move the origin instead */
+	cairo_translate(cr, al == AL_LEFT ? x : al == AL_RIGHT ? x + w - adv : x + (w - adv) / 2, y);
+	if (sx != 1.0 || sy != 1.0) {
+		/* rare: placed again at the new scale, as cairo_show_text would
+		 * (a raster surface rounds advances in device space) */
 		cairo_scale(cr, sx, sy);
-	cairo_show_text(cr, buf);
+		shaped_free(&t);
+		if (shape(cr, buf, strlen(buf), &t) != 0) {
+			cairo_restore(cr);
+			return;
+		}
+	}
+	cairo_show_text_glyphs(cr, buf, (int)strlen(buf), t.g, t.ng, t.c, t.nc, t.flags);
 	cairo_restore(cr);
+	shaped_free(&t);
 }
 
 static void text(cairo_t *cr, double x, double y, double w, enum align al, const char *s)
@@ -721,6 +781,28 @@ static void printing_notes(cairo_t *cr, const struct boleto_copy *c, const struc
 	}
 }
 
+/* Scissors on the cut line, blades to the right, from x (about 4 mm
+ * wide): two rings and two crossed blades as paths. The glyph U+2702
+ * did the same, but it is outside the text fonts' encoding, so cairo
+ * embedded a third font subset for it in every file: a twentieth of the
+ * time of a page. */
+static void scissors(cairo_t *cr, double x, double y)
+{
+	const double r = 0.5;
+	cairo_save(cr);
+	cairo_set_line_width(cr, 0.3);
+	cairo_new_sub_path(cr);
+	cairo_arc(cr, x + 0.8, y - 0.8, r, 0, 2 * 3.14159265358979);
+	cairo_new_sub_path(cr);
+	cairo_arc(cr, x + 0.8, y + 0.8, r, 0, 2 * 3.14159265358979);
+	cairo_move_to(cr, x + 1.25, y - 0.6); /* upper ring to the lower blade's tip */
+	cairo_line_to(cr, x + 3.8, y + 0.45);
+	cairo_move_to(cr, x + 1.25, y + 0.6); /* lower ring to the upper blade's tip */
+	cairo_line_to(cr, x + 3.8, y - 0.45);
+	cairo_stroke(cr);
+	cairo_restore(cr);
+}
+
 /* Dashed cut line across the page, a few millimetres above the ficha. */
 static void cut_line(cairo_t *cr)
 {
@@ -731,8 +813,7 @@ static void cut_line(cairo_t *cr)
 	cairo_set_dash(cr, dash, 2, 0);
 	line(cr, LEFT + 4.0, y, PAGE_W - 5.0, y, LINE_THIN);
 	cairo_restore(cr);
-	font(cr, 3.4, 0);
-	text(cr, LEFT - 1.0, y + 1.2, 5.0, AL_LEFT, "\xe2\x9c\x82"); /* U+2702 black scissors */
+	scissors(cr, LEFT - 1.0, y);
 	font(cr, SZ_AUTH, 0);
 	text(cr, LEFT, y - 1.0, RIGHT - LEFT, AL_RIGHT, "Corte na linha pontilhada");
 }
@@ -1072,6 +1153,10 @@ int boleto_render_file(const struct boleto_copy *copies, size_t n, const char *p
 	fp = fopen(path, "wb");
 	if (fp == NULL)
 		return diag_set(d, DIAG_ERROR, path, 0, 0, NULL, "cannot create: %s", strerror(errno));
+	/* a one-page PDF is ~30 KB: written with one system call rather than
+	 * one per 4 KB block */
+	char iobuf[64 * 1024];
+	setvbuf(fp, iobuf, _IOFBF, sizeof iobuf);
 	rc = stream_checked(copies, n, fmt, dpi, file_sink, fp, d);
 	if (fclose(fp) != 0 && rc == 0)
 		rc = diag_set(d, DIAG_ERROR, path, 0, 0, NULL, "write failed: %s", strerror(errno));
