@@ -1,9 +1,6 @@
 /* Interleaved 2 of 5 geometry and drawing (reference/boleto.md §7). */
 #include "config.h"
 
-#include <stdint.h>
-#include <string.h>
-
 #include <cairo.h>
 
 #include "render/i2of5.h"
@@ -50,52 +47,6 @@ size_t i2of5_elements(const char *digits, size_t n, unsigned char *w, size_t cap
 	return k;
 }
 
-/* The bars as a 1-bit image mask one module per pixel and one pixel
- * high, scaled to narrow x h without interpolation: what a PDF viewer or
- * printer rasterizes is the same set of module-wide columns a path of
- * rectangles gives (both are snapped to the device's pixels), but cairo
- * writes a ~60-byte image instead of ninety rectangles, whose path
- * handling was a fifth of the time of a whole second-copy page
- * (bench/codec-render). Returns 0, or -1 without memory. */
-static int draw_mask(cairo_t *cr, const unsigned char *w, size_t ne, double x, double y, double narrow,
-                     double h)
-{
-	size_t modules = 0;
-	for (size_t i = 0; i < ne; i++)
-		modules += w[i];
-	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1, (int)modules, 1);
-	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-		cairo_surface_destroy(img);
-		return -1;
-	}
-	cairo_surface_flush(img);
-	unsigned char *data = cairo_image_surface_get_data(img);
-	memset(data, 0, (size_t)cairo_image_surface_get_stride(img));
-	size_t pos = 0;
-	for (size_t i = 0; i < ne; i++) {
-		if (i % 2 == 0) /* a bar */
-			for (size_t c = pos; c < pos + w[i]; c++) {
-				uint32_t *word = (uint32_t *)(void *)data + c / 32;
-				/* A1 pixels are bits of native-endian 32-bit words */
-#if defined(WORDS_BIGENDIAN)
-				*word |= UINT32_C(1) << (31 - c % 32);
-#else
-				*word |= UINT32_C(1) << (c % 32);
-#endif
-			}
-		pos += w[i];
-	}
-	cairo_surface_mark_dirty(img);
-	cairo_translate(cr, x, y);
-	cairo_scale(cr, narrow, h);
-	cairo_pattern_t *pat = cairo_pattern_create_for_surface(img);
-	cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
-	cairo_mask(cr, pat);
-	cairo_pattern_destroy(pat);
-	cairo_surface_destroy(img);
-	return 0;
-}
-
 /* Nearest whole number of a non-negative device coordinate (no libm for
  * one rounding). */
 static double whole(double v)
@@ -129,11 +80,6 @@ double i2of5_draw(cairo_t *cr, double x, double y, double narrow, double h, cons
 		x = ox;
 		y = oy;
 		cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-	}
-	if (cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_PDF) {
-		int rc = draw_mask(cr, w, ne, x, y, narrow, h);
-		cairo_restore(cr);
-		return rc == 0 ? (double)i2of5_modules(n) * narrow : -1;
 	}
 	pos = x;
 	for (size_t i = 0; i < ne; i++) {

@@ -1,8 +1,7 @@
 /* Interleaved 2 of 5, the only symbology of the boleto barcode
  * (reference/boleto.md §7): digits in pairs, the first of a pair in the
  * bars, the second in the spaces; narrow = 1 module, wide = 3. The
- * geometry is computed here once (pure) and drawn as filled rectangles
- * (on a PDF surface: as a 1-bit image mask, one pixel per module). */
+ * geometry is computed here once (pure) and drawn as filled rectangles. */
 #ifndef CONCILIA_I2OF5_H
 #define CONCILIA_I2OF5_H
 
@@ -34,10 +33,7 @@ struct _cairo;
  * context's user units, narrow bar = narrow units, height h. On an image
  * surface the module is rounded to whole pixels and the origin snapped to
  * the pixel grid, and anti-aliasing is off, so that every bar keeps the
- * 1:3 ratio a scanner needs; on a PDF surface the bars are an image mask
- * of one pixel per module, scaled without interpolation (what a
- * rasterizer makes of it is the same as of the rectangles, and cairo
- * writes it far faster). Returns the drawn width in user units, or a
+ * 1:3 ratio a scanner needs. Returns the drawn width in user units, or a
  * negative number when the digits are not drawable (see i2of5_elements). */
 double i2of5_draw(struct _cairo *cr, double x, double y, double narrow, double h, const char *digits,
                   size_t n);
