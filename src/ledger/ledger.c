@@ -173,8 +173,7 @@ void ledger_close(struct ledger *lg)
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		sqlite3_finalize(*all[i]);
 	sqlite3_close(lg->db);
-	free(lg->ord_keys);
-	free(lg->ord_counts);
+	ledger_ordinals_free(lg);
 	free(lg);
 }
 

@@ -28,8 +28,10 @@ struct ledger {
 	/* Start time of the current reconciliation run: its allocations carry
 	 * it rather than formatting the clock once per event. */
 	char run_at[32];
-	uint64_t *ord_keys;
-	uint32_t *ord_counts;
+	struct ledger_ordinal {
+		uint64_t key; /* hash of the identity without its ordinal; 0 = empty */
+		uint32_t count;
+	} *ord_slots;
 	size_t ord_cap, ord_len;
 };
 
@@ -58,6 +60,27 @@ void ledger_bind_date(sqlite3_stmt *st, int idx, cdate d);
 cdate ledger_column_date(sqlite3_stmt *st, int col);
 /* Copies a text column into buf (empty when NULL). */
 void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t n);
+
+/* ---- event identities (ledger_identity.c) */
+/* The identity text of a CNAB event (reference/reconciliation.md §2.4),
+ * from the values stored in its row (dates as ISO text, "" when absent);
+ * returns its length. */
+size_t ledger_identity_cnab(char *buf, size_t n, int bank, const char *agreement, const char *nosso_numero_raw,
+			    const char *occurrence, const char *occurrence_iso, int64_t paid_cents,
+			    const char *credit_iso);
+/* Appends "#ordinal" to the identity of length len; returns the new length. */
+size_t ledger_identity_add_ordinal(char *buf, size_t n, size_t len, uint32_t ordinal);
+/* The 64-bit hash stored in event.identity_hash. */
+uint64_t ledger_identity_hash(const char *s, size_t len);
+/* Forgets the previous file's ordinals; _free releases the table. */
+void ledger_ordinals_reset(struct ledger *lg);
+void ledger_ordinals_free(struct ledger *lg);
+/* Starts loading key's slot into the CPU cache, to be probed a little
+ * later by ledger_ordinal_next (hides the miss behind other work). */
+void ledger_ordinal_prefetch(const struct ledger *lg, uint64_t key);
+/* 1-based count of the identity whose hash (without ordinal) is key within
+ * the current file; 0 when out of memory. */
+uint32_t ledger_ordinal_next(struct ledger *lg, uint64_t key);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" ($CONCILIA_NOW overrides, for tests). */
 void ledger_now(char *buf, size_t n);
