@@ -25,7 +25,6 @@ struct import_ctx {
 static int on_event(void *ctx, const struct bank_event *ev, struct diag *d)
 {
 	struct import_ctx *ic = ctx;
-	bool inserted;
 	struct bank_event copy;
 	if (ic->forced_bank && ev->bank != ic->forced_bank) {
 		/* Unicred files carry 001 or 748 in their header: the layout the
@@ -34,7 +33,7 @@ static int on_event(void *ctx, const struct bank_event *ev, struct diag *d)
 		copy.bank = ic->forced_bank;
 		ev = &copy;
 	}
-	if (ledger_event_add(ic->lg, ic->import_id, ev, &inserted, d))
+	if (ledger_event_queue(ic->lg, ic->import_id, ev, d))
 		return -1;
 	/* Release what the reader has gone past, so that the resident set stays
 	 * flat whatever the file size. The position is a lower bound (lines may
@@ -44,13 +43,6 @@ static int on_event(void *ctx, const struct bank_event *ev, struct diag *d)
 	if (passed > ic->dropped + (16u << 20) + (1u << 20)) {
 		file_bytes_drop(ic->fb, ic->dropped, passed - (1u << 20));
 		ic->dropped = passed - (1u << 20);
-	}
-	if (inserted) {
-		ic->events++;
-		if (event_kind_is_payment(ev->kind))
-			ic->payments++;
-	} else {
-		ic->duplicates++;
 	}
 	return 0;
 }
@@ -183,12 +175,16 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 	long max_nsa = 0;
 	struct cnab_file_info info;
 	struct ledger_import_header h = {.format = fmt.family, .generated = CDATE_NONE};
+	struct ledger_event_counts counts;
 	int rc = EXIT_CLEAN;
 	memset(&info, 0, sizeof info);
 	if (ledger_begin(lg, &d) || ledger_import_add(lg, sha, path, fb.data, fb.len, &h, &ic.import_id, &d)) {
 		rc = EXIT_SYSTEM;
-	} else if (bank_file_parse(&fmt, path, fb.data, fb.len, &info, on_event, &ic, on_warning, &wc, &d)) {
+	} else if (bank_file_parse(&fmt, path, fb.data, fb.len, &info, on_event, &ic, on_warning, &wc, &d) ||
+		   ledger_event_flush(lg, &counts, &d)) {
 		rc = EXIT_REJECTED;
+	} else if ((ic.events = counts.events, ic.payments = counts.payments, ic.duplicates = counts.duplicates,
+		    0)) {
 	} else if (info.nsa > 0 &&
 		   ledger_import_sequence(lg, info.bank, info.agreement, info.nsa, &conflict, &max_nsa, &d)) {
 		rc = EXIT_SYSTEM;

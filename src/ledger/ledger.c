@@ -87,6 +87,16 @@ static int exec(struct ledger *lg, const char *sql, struct diag *d)
 	return 0;
 }
 
+/* Replaces SQLite's automatic checkpoint (run inside COMMIT, by the
+ * committing thread): remembers the WAL size for ledger_commit. */
+static int on_wal_commit(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+	(void)db;
+	(void)name;
+	((struct ledger *)ctx)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
 static int migrate(struct ledger *lg, struct diag *d)
 {
 	sqlite3_stmt *st;
@@ -168,6 +178,7 @@ int ledger_open(const char *path, bool create, struct ledger **out, bool *create
 		ledger_close(lg);
 		return -1;
 	}
+	sqlite3_wal_hook(lg->db, on_wal_commit, lg);
 	if (created)
 		*created = !exists;
 	*out = lg;
@@ -178,6 +189,7 @@ void ledger_close(struct ledger *lg)
 {
 	if (!lg)
 		return;
+	ledger_writer_stop(lg);
 	sqlite3_stmt **all[] = {&lg->st_event_insert,	   &lg->st_outcome_insert, &lg->st_allocation_insert,
 				&lg->st_receivable_by_ref, &lg->st_receivable_allocated, &lg->st_journal_insert,
 				&lg->st_journal_last,	   &lg->st_receivable_by_ext,	  &lg->st_receivable_insert,
@@ -203,16 +215,30 @@ int ledger_begin(struct ledger *lg, struct diag *d)
 {
 	/* IMMEDIATE: take the write lock now, so that a second concilia waits
 	 * (busy timeout) instead of failing half-way through a file. */
+	ledger_writer_discard(lg);
 	return exec(lg, "BEGIN IMMEDIATE", d);
 }
 
 int ledger_commit(struct ledger *lg, struct diag *d)
 {
-	return exec(lg, "COMMIT", d);
+	/* Queued events are part of the transaction: all written, or none. */
+	if (ledger_writer_pending(lg, d))
+		return -1;
+	if (exec(lg, "COMMIT", d) != 0)
+		return -1;
+	/* The commit is durable (synchronous=FULL); copying the WAL into the
+	 * database can happen while the caller does something else. */
+	if (lg->wal_frames >= LEDGER_CHECKPOINT_FRAMES) {
+		lg->wal_frames = 0;
+		struct diag ignored;
+		ledger_writer_checkpoint(lg, &ignored); /* no thread: the next commit or close will */
+	}
+	return 0;
 }
 
 void ledger_rollback(struct ledger *lg)
 {
+	ledger_writer_discard(lg);
 	if (!sqlite3_get_autocommit(lg->db))
 		sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -222,6 +248,7 @@ int ledger_journal(struct ledger *lg, const char *action, const char *subject, c
 {
 	char prev[SHA256_HEX_LEN + 1] = "0000000000000000000000000000000000000000000000000000000000000000";
 	char at[32];
+	ledger_writer_sync(lg);
 	if (ledger_prepare(lg, &lg->st_journal_last, "SELECT hash FROM journal ORDER BY id DESC LIMIT 1", d))
 		return -1;
 	if (sqlite3_step(lg->st_journal_last) == SQLITE_ROW)

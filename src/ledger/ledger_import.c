@@ -13,6 +13,7 @@
 int ledger_import_lookup(struct ledger *lg, const char *sha256, struct ledger_import_info *info,
 			 struct diag *d)
 {
+	ledger_writer_sync(lg);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(lg->db,
 			       "SELECT id, filename, imported_at, actor, format, events, status, hold_reason"
@@ -43,6 +44,7 @@ int ledger_import_add(struct ledger *lg, const char *sha256, const char *filenam
 		      const unsigned char *bytes, size_t len, const struct ledger_import_header *h,
 		      int64_t *import_id, struct diag *d)
 {
+	ledger_writer_sync(lg);
 	char now[32];
 	sqlite3_stmt *st;
 	ledger_now(now, sizeof now);
@@ -122,37 +124,53 @@ static int same_identity(struct ledger *lg, int64_t hash, const char *identity, 
 	return same;
 }
 
-int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
-		     bool *inserted, struct diag *d)
+int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
+			 struct ledger_queued_event *q, struct diag *d)
 {
-	char identity[220], due[16], occ[16], cred[16];
-	date_format_iso(ev->due_date, due, sizeof due);
-	date_format_iso(ev->occurrence_date, occ, sizeof occ);
-	date_format_iso(ev->credit_date, cred, sizeof cred);
+	date_format_iso(ev->due_date, q->due, sizeof q->due);
+	date_format_iso(ev->occurrence_date, q->occ, sizeof q->occ);
+	date_format_iso(ev->credit_date, q->cred, sizeof q->cred);
 	/* The identity of a CNAB event (reference/reconciliation.md §2.4) is
 	 * built from its columns: the same fact reported again (a re-sent line
 	 * in another file) has the same one; line numbers are not part of it.
 	 * Such rows store '' as identity text (it is rebuilt when needed, and
 	 * the event_identity view shows it): a fifth of the row less to write. */
-	bool derived = !ev->identity[0];
+	q->derived = !ev->identity[0];
 	size_t idlen;
-	if (derived) {
-		idlen = ledger_identity_cnab(identity, sizeof identity, ev->bank, ev->agreement, ev->nosso_numero_raw,
-					     ev->occurrence, occ, ev->paid_cents, cred);
+	if (q->derived) {
+		idlen = ledger_identity_cnab(q->identity, sizeof q->identity, ev->bank, ev->agreement,
+					     ev->nosso_numero_raw, ev->occurrence, q->occ, ev->paid_cents, q->cred);
 	} else {
 		idlen = strlen(ev->identity);
-		memcpy(identity, ev->identity, idlen + 1);
+		memcpy(q->identity, ev->identity, idlen + 1);
 	}
 	/* A bank id (endToEndId) names one fact: seen twice, even in one file,
 	 * it is the same credit. CNAB and weak identities describe content, so
 	 * identical rows within a file are numbered apart. The ordinal's slot
-	 * is fetched while the other columns are bound. */
-	bool numbered = derived || ev->weak_identity;
+	 * is fetched while the event is copied. */
+	bool numbered = q->derived || ev->weak_identity;
 	uint64_t base_hash = 0;
 	if (numbered) {
-		base_hash = ledger_identity_hash(identity, idlen);
+		base_hash = ledger_identity_hash(q->identity, idlen);
 		ledger_ordinal_prefetch(lg, base_hash);
 	}
+	q->import_id = import_id;
+	q->ev = *ev;
+	q->ordinal = 0;
+	if (numbered) {
+		q->ordinal = ledger_ordinal_next(lg, base_hash);
+		if (!q->ordinal)
+			return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+		idlen = ledger_identity_add_ordinal(q->identity, sizeof q->identity, idlen, q->ordinal);
+	}
+	q->idlen = idlen;
+	q->hash = (int64_t)ledger_identity_hash(q->identity, idlen);
+	return 0;
+}
+
+int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, bool *inserted, struct diag *d)
+{
+	const struct bank_event *ev = &q->ev;
 	if (!lg->st_event_insert &&
 	    ledger_prepare(lg, &lg->st_event_insert,
 			   "INSERT OR IGNORE INTO event(import_id, identity, identity_hash, identity_ordinal, line,"
@@ -165,11 +183,17 @@ int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_eve
 			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			   d))
 		return -1;
-	/* Every parameter is bound below, all from memory that outlives the
-	 * step (ev, the local buffers): no copies. */
+	/* Every parameter is bound below, all from q, which outlives the step:
+	 * no copies. */
 	sqlite3_stmt *st = lg->st_event_insert;
-	int i = 5; /* 2-4: identity, identity_hash, identity_ordinal, last */
-	sqlite3_bind_int64(st, 1, import_id);
+	int i = 1;
+	sqlite3_bind_int64(st, i++, q->import_id);
+	sqlite3_bind_text(st, i++, q->derived ? "" : q->identity, q->derived ? 0 : (int)q->idlen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, i++, q->hash);
+	if (q->ordinal)
+		sqlite3_bind_int64(st, i++, q->ordinal);
+	else
+		sqlite3_bind_null(st, i++);
 	sqlite3_bind_int64(st, i++, ev->line);
 	sqlite3_bind_int64(st, i++, ev->line_end);
 	sqlite3_bind_int(st, i++, ev->bank);
@@ -183,9 +207,9 @@ int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_eve
 	bind_static(st, i++, ev->occurrence_text);
 	bind_static(st, i++, ev->reasons);
 	sqlite3_bind_int(st, i++, event_kind_is_payment(ev->kind));
-	bind_static(st, i++, due);
-	bind_static(st, i++, occ);
-	bind_static(st, i++, cred);
+	bind_static(st, i++, q->due);
+	bind_static(st, i++, q->occ);
+	bind_static(st, i++, q->cred);
 	sqlite3_bind_int64(st, i++, ev->face_cents);
 	sqlite3_bind_int64(st, i++, ev->paid_cents);
 	sqlite3_bind_int64(st, i++, ev->net_cents);
@@ -205,45 +229,46 @@ int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_eve
 	bind_static(st, i++, ev->free_text);
 	sqlite3_bind_int(st, i++, ev->weak_identity != 0);
 	sqlite3_bind_int(st, i++, ev->payer_document_partial != 0);
-
-	uint32_t ordinal = 0;
-	if (numbered) {
-		ordinal = ledger_ordinal_next(lg, base_hash);
-		if (!ordinal) {
-			sqlite3_clear_bindings(st);
-			return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
-		}
-		idlen = ledger_identity_add_ordinal(identity, sizeof identity, idlen, ordinal);
-		sqlite3_bind_int64(st, 4, ordinal);
-	} else {
-		sqlite3_bind_null(st, 4);
-	}
-	int64_t hash = (int64_t)ledger_identity_hash(identity, idlen);
-	sqlite3_bind_text(st, 2, derived ? "" : identity, derived ? 0 : (int)idlen, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, hash);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		ledger_sql_error(lg, d, "recording a bank event");
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st); /* drop the pointers into this call's memory */
+	sqlite3_clear_bindings(st); /* drop the pointers into q */
 	if (rc != SQLITE_DONE)
 		return -1;
 	*inserted = sqlite3_changes(lg->db) == 1;
 	if (!*inserted) {
 		/* Same hash: make sure it is the same identity, not a collision. */
-		int same = same_identity(lg, hash, identity, d);
+		int same = same_identity(lg, q->hash, q->identity, d);
 		if (same < 0)
 			return -1;
 		if (!same)
 			return diag_set(d, DIAG_ERROR, lg->path, ev->line, 0, NULL,
-					"event identity hash collision (%s); refusing rather than skipping it", identity);
+					"event identity hash collision (%s); refusing rather than skipping it",
+					q->identity);
 	}
 	return 0;
+}
+
+int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_event *ev, bool *inserted,
+		     struct diag *d)
+{
+	struct ledger_queued_event *q = malloc(sizeof *q);
+	if (!q)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+	/* Events queued before this one are written first, in order. */
+	ledger_writer_sync(lg);
+	int rc = ledger_event_prepare(lg, import_id, ev, q, d);
+	if (rc == 0)
+		rc = ledger_event_write(lg, q, inserted, d);
+	free(q);
+	return rc;
 }
 
 int ledger_import_finish(struct ledger *lg, int64_t import_id, const struct ledger_import_header *h,
 			 long events, long duplicates, struct diag *d)
 {
+	ledger_writer_sync(lg);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(lg->db,
 			       "UPDATE import SET layout = ?, bank = ?, agreement = ?, nsa = ?, generated = ?,"
@@ -269,6 +294,7 @@ int ledger_import_finish(struct ledger *lg, int64_t import_id, const struct ledg
 int ledger_import_sequence(struct ledger *lg, int bank, const char *agreement, long nsa, int64_t *conflict,
 			   long *max_nsa, struct diag *d)
 {
+	ledger_writer_sync(lg);
 	sqlite3_stmt *st;
 	*conflict = 0;
 	*max_nsa = 0;
@@ -295,6 +321,7 @@ int ledger_import_sequence(struct ledger *lg, int bank, const char *agreement, l
 
 int ledger_import_hold(struct ledger *lg, int64_t import_id, const char *reason, struct diag *d)
 {
+	ledger_writer_sync(lg);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(lg->db, "UPDATE import SET status = 'held', hold_reason = ? WHERE id = ?", -1, &st,
 			       NULL) != SQLITE_OK)
@@ -311,6 +338,7 @@ int ledger_import_hold(struct ledger *lg, int64_t import_id, const char *reason,
 int ledger_import_keep_bytes(struct ledger *lg, int64_t import_id, const char *sha256,
 			     const struct file_bytes *fb, struct diag *d)
 {
+	ledger_writer_sync(lg);
 	char rel[128];
 	sqlite3_stmt *st;
 	if (ledger_store_file(lg, sha256, fb, rel, sizeof rel, d))

@@ -33,7 +33,46 @@ struct ledger {
 		uint32_t count;
 	} *ord_slots;
 	size_t ord_cap, ord_len;
+	struct ledger_writer *writer; /* ledger_writer.c; NULL until events are queued */
+	int wal_frames;               /* WAL size after the last commit (wal hook) */
 };
+
+/* One bank event ready to be written: the event and what the ledger
+ * derived from it on the caller's thread (identity, ordinal, hash, the
+ * dates as stored). */
+struct ledger_queued_event {
+	int64_t import_id;
+	int64_t hash;
+	uint32_t ordinal; /* 0: none (a bank-given identity) */
+	bool derived;     /* the identity is rebuilt from the columns: stored as '' */
+	size_t idlen;
+	char identity[220];
+	char due[16], occ[16], cred[16];
+	struct bank_event ev;
+};
+
+/* ledger_import.c: the two halves of ledger_event_add. prepare runs on
+ * the caller's thread (it owns the ordinals); write on whichever thread
+ * holds the connection. */
+int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
+			 struct ledger_queued_event *q, struct diag *d);
+int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, bool *inserted, struct diag *d);
+
+/* ledger_writer.c. sync: waits until every queued event is written (the
+ * connection is then this thread's); errors stay pending. pending: sync,
+ * then whether a queued event failed (d filled). discard: drops what was
+ * not written yet and any pending error (rollback). stop: ends the thread
+ * (close). */
+void ledger_writer_sync(struct ledger *lg);
+bool ledger_writer_pending(struct ledger *lg, struct diag *d);
+void ledger_writer_discard(struct ledger *lg);
+void ledger_writer_stop(struct ledger *lg);
+/* Starts a checkpoint on the writer thread and returns at once. */
+int ledger_writer_checkpoint(struct ledger *lg, struct diag *d);
+
+/* WAL frames after which a commit is followed by a checkpoint (SQLite's
+ * automatic checkpoint uses the same threshold). */
+#define LEDGER_CHECKPOINT_FRAMES 1000
 
 /* The event kinds a reconciliation run gives an outcome to (payments and
  * what changes a receivable's state), as an SQL list: the pending query
