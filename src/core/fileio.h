@@ -35,7 +35,8 @@ void file_bytes_drop(const struct file_bytes *fb, size_t from, size_t to);
  * set. */
 int file_bytes_write(const struct file_bytes *fb, int fd);
 
-/* SHA-256 of the whole content, read in windows dropped behind the hash. */
+/* SHA-256 of the whole content (a large mapped file is read through its
+ * descriptor rather than the mapping). */
 int file_bytes_sha256(const struct file_bytes *fb, char *hex);
 
 #endif
