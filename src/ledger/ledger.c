@@ -97,6 +97,19 @@ static int on_wal_commit(void *ctx, sqlite3 *db, const char *name, int frames)
 	return SQLITE_OK;
 }
 
+/* Whether CNAB events keyed by the plain identity hash (before schema 6)
+ * are in the ledger (see migration 6). */
+static int read_legacy_keys(struct ledger *lg, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "SELECT MAX(last_event_id) FROM event_legacy_keys", -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading the identity key scheme");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		lg->legacy_keys = sqlite3_column_int64(st, 0) > 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static int migrate(struct ledger *lg, struct diag *d)
 {
 	sqlite3_stmt *st;
@@ -179,6 +192,10 @@ int ledger_open(const char *path, bool create, struct ledger **out, bool *create
 		return -1;
 	}
 	sqlite3_wal_hook(lg->db, on_wal_commit, lg);
+	if (read_legacy_keys(lg, d) != 0) {
+		ledger_close(lg);
+		return -1;
+	}
 	if (created)
 		*created = !exists;
 	*out = lg;

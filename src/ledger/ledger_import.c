@@ -164,7 +164,8 @@ int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank
 		idlen = ledger_identity_add_ordinal(q->identity, sizeof q->identity, idlen, q->ordinal);
 	}
 	q->idlen = idlen;
-	q->hash = (int64_t)ledger_identity_hash(q->identity, idlen);
+	q->legacy_hash = (int64_t)ledger_identity_hash(q->identity, idlen);
+	q->hash = q->derived ? ledger_identity_key(ev->nosso_numero, (uint64_t)q->legacy_hash) : q->legacy_hash;
 	return 0;
 }
 
@@ -229,6 +230,20 @@ int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, b
 	bind_static(st, i++, ev->free_text);
 	sqlite3_bind_int(st, i++, ev->weak_identity != 0);
 	sqlite3_bind_int(st, i++, ev->payer_document_partial != 0);
+	if (q->derived && lg->legacy_keys) {
+		/* The ledger holds CNAB events keyed by the plain hash (before
+		 * schema 6): a re-sent line may be one of them. */
+		int same = same_identity(lg, q->legacy_hash, q->identity, d);
+		if (same < 0) {
+			sqlite3_clear_bindings(st);
+			return -1;
+		}
+		if (same) {
+			sqlite3_clear_bindings(st);
+			*inserted = false;
+			return 0;
+		}
+	}
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		ledger_sql_error(lg, d, "recording a bank event");

@@ -35,6 +35,7 @@ struct ledger {
 	size_t ord_cap, ord_len;
 	struct ledger_writer *writer; /* ledger_writer.c; NULL until events are queued */
 	int wal_frames;               /* WAL size after the last commit (wal hook) */
+	bool legacy_keys;             /* CNAB events from before schema 6 are in the ledger */
 };
 
 /* One bank event ready to be written: the event and what the ledger
@@ -42,7 +43,8 @@ struct ledger {
  * dates as stored). */
 struct ledger_queued_event {
 	int64_t import_id;
-	int64_t hash;
+	int64_t hash;        /* the identity key stored in event.identity_hash */
+	int64_t legacy_hash; /* the plain hash (the key of events before schema 6) */
 	uint32_t ordinal; /* 0: none (a bank-given identity) */
 	bool derived;     /* the identity is rebuilt from the columns: stored as '' */
 	size_t idlen;
@@ -109,8 +111,12 @@ size_t ledger_identity_cnab(char *buf, size_t n, int bank, const char *agreement
 			    const char *credit_iso);
 /* Appends "#ordinal" to the identity of length len; returns the new length. */
 size_t ledger_identity_add_ordinal(char *buf, size_t n, size_t len, uint32_t ordinal);
-/* The 64-bit hash stored in event.identity_hash. */
+/* The 64-bit hash of an identity text. */
 uint64_t ledger_identity_hash(const char *s, size_t len);
+/* The key stored in event.identity_hash for a CNAB identity from schema 6
+ * on: 24 bits from the nosso número (normalized), then the top 40 bits of
+ * the identity's hash. */
+int64_t ledger_identity_key(const char *nosso_numero, uint64_t hash);
 /* Forgets the previous file's ordinals; _free releases the table. */
 void ledger_ordinals_reset(struct ledger *lg);
 void ledger_ordinals_free(struct ledger *lg);
