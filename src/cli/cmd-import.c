@@ -178,7 +178,8 @@ static int import_one(struct cli *cli, struct ledger *lg, const char *path, cons
 	struct ledger_event_counts counts;
 	int rc = EXIT_CLEAN;
 	memset(&info, 0, sizeof info);
-	if (ledger_begin(lg, &d) || ledger_import_add(lg, sha, path, fb.data, fb.len, &h, &ic.import_id, &d)) {
+	if (ledger_begin(lg, &d) || ledger_import_add(lg, sha, path, fb.data, fb.len, &h, &ic.import_id, &d) ||
+	    (!opt->dry_run && ledger_import_keep_bytes_start(lg, sha, &fb, &d))) {
 		rc = EXIT_SYSTEM;
 	} else if (bank_file_parse(&fmt, path, fb.data, fb.len, &info, on_event, &ic, on_warning, &wc, &d) ||
 		   ledger_event_flush(lg, &counts, &d)) {

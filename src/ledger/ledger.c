@@ -207,6 +207,7 @@ void ledger_close(struct ledger *lg)
 	if (!lg)
 		return;
 	ledger_writer_stop(lg);
+	ledger_store_cancel(lg);
 	sqlite3_stmt **all[] = {&lg->st_event_insert,	   &lg->st_outcome_insert, &lg->st_allocation_insert,
 				&lg->st_receivable_by_ref, &lg->st_receivable_allocated, &lg->st_journal_insert,
 				&lg->st_journal_last,	   &lg->st_receivable_by_ext,	  &lg->st_receivable_insert,
@@ -256,6 +257,7 @@ int ledger_commit(struct ledger *lg, struct diag *d)
 void ledger_rollback(struct ledger *lg)
 {
 	ledger_writer_discard(lg);
+	ledger_store_cancel(lg);
 	if (!sqlite3_get_autocommit(lg->db))
 		sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -123,6 +123,13 @@ int ledger_event_flush(struct ledger *lg, struct ledger_event_counts *counts, st
 int ledger_store_file(struct ledger *lg, const char *sha256, const struct file_bytes *fb, char *rel, size_t n,
 		      struct diag *d);
 
+/* Starts copying the file's bytes to the store in a second thread while
+ * the file is parsed (optional: it only saves time). fb must stay valid
+ * until ledger_import_keep_bytes, ledger_rollback or ledger_close, which
+ * finish the copy or throw it away. */
+int ledger_import_keep_bytes_start(struct ledger *lg, const char *sha256, const struct file_bytes *fb,
+				   struct diag *d);
+
 /* Keeps the accepted file's bytes forever (ledger_store_file) and records
  * where; call inside the import's transaction, before the commit. */
 int ledger_import_keep_bytes(struct ledger *lg, int64_t import_id, const char *sha256,

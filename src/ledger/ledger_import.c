@@ -350,6 +350,12 @@ int ledger_import_hold(struct ledger *lg, int64_t import_id, const char *reason,
 	return 0;
 }
 
+int ledger_import_keep_bytes_start(struct ledger *lg, const char *sha256, const struct file_bytes *fb,
+				   struct diag *d)
+{
+	return ledger_store_start(lg, sha256, fb, d);
+}
+
 int ledger_import_keep_bytes(struct ledger *lg, int64_t import_id, const char *sha256,
 			     const struct file_bytes *fb, struct diag *d)
 {

@@ -36,6 +36,7 @@ struct ledger {
 	struct ledger_writer *writer; /* ledger_writer.c; NULL until events are queued */
 	int wal_frames;               /* WAL size after the last commit (wal hook) */
 	bool legacy_keys;             /* CNAB events from before schema 6 are in the ledger */
+	struct ledger_store_job *store_job; /* ledger_store.c: a copy in progress */
 };
 
 /* One bank event ready to be written: the event and what the ledger
@@ -69,6 +70,11 @@ void ledger_writer_sync(struct ledger *lg);
 bool ledger_writer_pending(struct ledger *lg, struct diag *d);
 void ledger_writer_discard(struct ledger *lg);
 void ledger_writer_stop(struct ledger *lg);
+/* ledger_store.c: waits for a background copy started by
+ * ledger_import_keep_bytes_start and removes it (rollback, close). */
+void ledger_store_cancel(struct ledger *lg);
+int ledger_store_start(struct ledger *lg, const char *sha256, const struct file_bytes *fb, struct diag *d);
+
 /* Starts a checkpoint on the writer thread and returns at once. */
 int ledger_writer_checkpoint(struct ledger *lg, struct diag *d);
 
