@@ -128,13 +128,15 @@ static void ordinals_and_resent_lines(void **state)
 	/* The identity text is rebuilt for people by the view. */
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(f->lg->db,
-					    "SELECT identity FROM event_identity ORDER BY event_id LIMIT 2", -1, &st,
-					    NULL),
-			 SQLITE_OK);
+	                                    "SELECT identity FROM event_identity ORDER BY event_id LIMIT 2",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal(sqlite3_column_text(st, 0), "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#1");
+	assert_string_equal(sqlite3_column_text(st, 0),
+	                    "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#1");
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal(sqlite3_column_text(st, 0), "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#2");
+	assert_string_equal(sqlite3_column_text(st, 0),
+	                    "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#2");
 	sqlite3_finalize(st);
 	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event WHERE identity <> ''"), 0);
 }
@@ -178,14 +180,16 @@ static int64_t raw_event(struct fixture *f, const char *identity, int64_t key)
 {
 	char sql[1000];
 	snprintf(sql, sizeof sql,
-		 "INSERT INTO import(sha256, filename, format, size, content, imported_at, actor)"
-		 " VALUES ('raw%d', 'old.ret', 'cnab240', 0, X'', 'then', 'test');"
-		 "INSERT INTO event(import_id, identity, identity_hash, line, line_end, bank, nosso_numero,"
-		 " nosso_numero_raw, occurrence, kind, is_payment, face_cents, paid_cents, net_cents, tariff_cents,"
-		 " charges_cents, discount_cents, rebate_cents, iof_cents, other_expenses_cents, other_credits_cents)"
-		 " VALUES (last_insert_rowid(), '%s', %lld, 1, 2, 237, '9', '9', '06', 'liquidation', 1,"
-		 " 1, 1, 1, 0, 0, 0, 0, 0, 0, 0);",
-		 ++f->files, identity, (long long)key);
+	         "INSERT INTO import(sha256, filename, format, size, content, imported_at, actor)"
+	         " VALUES ('raw%d', 'old.ret', 'cnab240', 0, X'', 'then', 'test');"
+	         "INSERT INTO event(import_id, identity, identity_hash, line, line_end, bank, nosso_numero,"
+	         " nosso_numero_raw, occurrence, kind, is_payment, face_cents, paid_cents, net_cents, "
+	         "tariff_cents,"
+	         " charges_cents, discount_cents, rebate_cents, iof_cents, other_expenses_cents, "
+	         "other_credits_cents)"
+	         " VALUES (last_insert_rowid(), '%s', %lld, 1, 2, 237, '9', '9', '06', 'liquidation', 1,"
+	         " 1, 1, 1, 0, 0, 0, 0, 0, 0, 0);",
+	         ++f->files, identity, (long long)key);
 	assert_int_equal(sqlite3_exec(f->lg->db, sql, NULL, NULL, NULL), SQLITE_OK);
 	return sqlite3_last_insert_rowid(f->lg->db);
 }
@@ -256,12 +260,12 @@ static void identity_text_without_printf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(identity_text_without_printf),
-		cmocka_unit_test_setup_teardown(ordinals_and_resent_lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(synchronous_add_agrees, setup, teardown),
-		cmocka_unit_test_setup_teardown(rollback_drops_queued_events, setup, teardown),
-		cmocka_unit_test_setup_teardown(events_from_before_schema_6, setup, teardown),
-		cmocka_unit_test_setup_teardown(collision_refused, setup, teardown),
+	    cmocka_unit_test(identity_text_without_printf),
+	    cmocka_unit_test_setup_teardown(ordinals_and_resent_lines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(synchronous_add_agrees, setup, teardown),
+	    cmocka_unit_test_setup_teardown(rollback_drops_queued_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(events_from_before_schema_6, setup, teardown),
+	    cmocka_unit_test_setup_teardown(collision_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

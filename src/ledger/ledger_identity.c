@@ -41,9 +41,9 @@ static void put_int(char *buf, size_t n, size_t *pos, int64_t v)
 	put(buf, n, pos, tmp + i);
 }
 
-size_t ledger_identity_cnab(char *buf, size_t n, int bank, const char *agreement, const char *nosso_numero_raw,
-			    const char *occurrence, const char *occurrence_iso, int64_t paid_cents,
-			    const char *credit_iso)
+size_t ledger_identity_cnab(char *buf, size_t n, int bank, const char *agreement,
+                            const char *nosso_numero_raw, const char *occurrence, const char *occurrence_iso,
+                            int64_t paid_cents, const char *credit_iso)
 {
 	size_t pos = 0;
 	buf[0] = '\0';

@@ -5,7 +5,9 @@
  * ledger_event_queue, ledger_event_flush or ledger_commit reports it).
  * The same thread copies the WAL back into the database after a large
  * commit (the checkpoint), while the caller reads and hashes the next
- * file: the commit is already on disk, the checkpoint only tidies up.
+ * file: the commit is already on disk, the checkpoint only tidies up. It
+ * does so through a connection of its own, so the caller may use the
+ * ledger meanwhile (SQLite coordinates the two as it would two programs).
  *
  * Hand-off is by whole batches under one mutex: the caller fills one batch
  * while the writer drains the other. The connection is only ever used by
@@ -27,9 +29,10 @@ struct ledger_writer {
 	struct ledger_queued_event *fill; /* the caller's batch */
 	size_t filled;
 	struct ledger_queued_event *spare; /* the other batch, while the writer is idle */
-	struct ledger_queued_event *work; /* the writer's batch, NULL when idle */
+	struct ledger_queued_event *work;  /* the writer's batch, NULL when idle */
 	size_t work_len;
-	bool checkpoint; /* a checkpoint to run (or running) */
+	bool checkpoint;     /* a checkpoint to run (or running) */
+	sqlite3 *ckpt_db;    /* writer thread only: the checkpoint's connection */
 	sqlite3_stmt *touch; /* writer thread only: see touch_import */
 	bool quit;
 	/* Results since the last flush, guarded by mu. */
@@ -48,11 +51,12 @@ struct ledger_writer {
  * 450 000-title file). */
 static void touch_import(struct ledger *lg, struct ledger_writer *w, int64_t import_id)
 {
-	if (!w->touch && sqlite3_prepare_v3(lg->db,
-					    "SELECT (SELECT 1 FROM import x INDEXED BY import_by_sequence"
-					    " WHERE x.bank IS i.bank AND x.agreement IS i.agreement AND x.nsa IS i.nsa"
-					    " AND x.id = i.id) FROM import i WHERE i.id = ?",
-					    -1, SQLITE_PREPARE_PERSISTENT, &w->touch, NULL) != SQLITE_OK) {
+	if (!w->touch &&
+	    sqlite3_prepare_v3(lg->db,
+	                       "SELECT (SELECT 1 FROM import x INDEXED BY import_by_sequence"
+	                       " WHERE x.bank IS i.bank AND x.agreement IS i.agreement AND x.nsa IS i.nsa"
+	                       " AND x.id = i.id) FROM import i WHERE i.id = ?",
+	                       -1, SQLITE_PREPARE_PERSISTENT, &w->touch, NULL) != SQLITE_OK) {
 		w->touch = NULL;
 		return; /* only slower */
 	}
@@ -60,6 +64,20 @@ static void touch_import(struct ledger *lg, struct ledger_writer *w, int64_t imp
 	while (sqlite3_step(w->touch) == SQLITE_ROW)
 		;
 	sqlite3_reset(w->touch);
+}
+
+/* PASSIVE: never waits for readers or the writer; whatever it cannot copy
+ * now, a later checkpoint will (or closing the ledger). A failure loses
+ * nothing: the WAL keeps the committed pages. */
+static void checkpoint(struct ledger *lg, struct ledger_writer *w)
+{
+	if (!w->ckpt_db &&
+	    sqlite3_open_v2(lg->path, &w->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		sqlite3_close(w->ckpt_db);
+		w->ckpt_db = NULL;
+		return;
+	}
+	sqlite3_wal_checkpoint_v2(w->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 static void *writer_main(void *arg)
@@ -72,10 +90,7 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&w->cv, &w->mu);
 		if (w->checkpoint) {
 			pthread_mutex_unlock(&w->mu);
-			/* PASSIVE: never waits for readers; whatever it cannot copy
-			 * now, a later checkpoint will. A failure loses nothing (the
-			 * WAL keeps the committed pages). */
-			sqlite3_wal_checkpoint_v2(lg->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+			checkpoint(lg, w);
 			pthread_mutex_lock(&w->mu);
 			w->checkpoint = false;
 			pthread_cond_broadcast(&w->cv);
@@ -151,7 +166,7 @@ static int writer_start(struct ledger *lg, struct diag *d)
 static void wait_idle(struct ledger_writer *w)
 {
 	pthread_mutex_lock(&w->mu);
-	while (w->work || w->checkpoint)
+	while (w->work)
 		pthread_cond_wait(&w->cv, &w->mu);
 }
 
@@ -268,11 +283,14 @@ void ledger_writer_stop(struct ledger *lg)
 	if (!w)
 		return;
 	wait_idle(w);
+	while (w->checkpoint)
+		pthread_cond_wait(&w->cv, &w->mu);
 	w->quit = true;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
 	sqlite3_finalize(w->touch);
+	sqlite3_close(w->ckpt_db);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w->fill);
