@@ -158,6 +158,10 @@ int ledger_open(const char *path, bool create, struct ledger **out, bool *create
 		actor = getenv("USER");
 	ledger_set_actor(lg, actor && *actor ? actor : "unknown");
 
+	/* SQLite's memory statistics take a global mutex on every allocation
+	 * (a few per inserted row); concilia never reads them. Only possible
+	 * before SQLite's first use in the process: later calls fail, harmlessly. */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	/* One connection, one thread: no per-call mutex. */
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &lg->db, flags, NULL) != SQLITE_OK) {
