@@ -141,13 +141,12 @@ void ledger_ordinals_free(struct ledger *lg)
  *
  * Uniqueness is as strong as with the hash: two identities can only share
  * a key if their nosso números agree in these 24 bits (otherwise the keys
- * differ), and then 40 hash bits must match too, so the expected number of
- * collisions over N events is still about N^2 / 2^65. A collision is
- * detected and refused, as before. */
+ * differ), and then 40 hash bits must match too; as long as the numbers
+ * spread over the 24 bits (a bank's sequence does; a title has only a
+ * handful of events), the expected number of collisions over N events is
+ * still about N^2 / 2^65. A collision is detected and refused, as before. */
 int64_t ledger_identity_key(const char *nosso_numero, uint64_t hash)
 {
-	if (!nosso_numero[0]) /* nothing to order by: all 64 bits of hash */
-		return (int64_t)hash;
 	uint64_t n = 0;
 	for (const char *p = nosso_numero; *p; p++) {
 		if (*p >= '0' && *p <= '9')
@@ -155,6 +154,10 @@ int64_t ledger_identity_key(const char *nosso_numero, uint64_t hash)
 		else /* a letter: keeps the number of a title apart from its neighbours' */
 			n = n * 37 + (uint64_t)(unsigned char)*p;
 	}
+	/* No nosso número (blank or zeros): nothing to order by, and such
+	 * events would all share the same 24 bits; all 64 bits of hash. */
+	if (n == 0)
+		return (int64_t)hash;
 	return (int64_t)(((n & 0xffffffu) << 40) | (hash >> 24));
 }
 
