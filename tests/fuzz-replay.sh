@@ -4,7 +4,8 @@
 # compiler and, under --enable-sanitizers, ASan+UBSan). Inputs per target:
 # tests/fuzz/seeds-NAME/, plus formats/ for the layout target and the
 # interop bank files (every folder of ../shared/interop/cnab) for the CNAB
-# target when that folder exists. A crash or sanitizer report fails.
+# targets, ../shared/interop/pix/ofx for the OFX one, tests/data/camt and interop/pix/camt for
+# the camt one, when they exist. A crash or sanitizer report fails.
 # Exit: 0 pass, 1 fail, 77 skip (no target built, nothing to replay).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -22,6 +23,13 @@ for bin in "$top_builddir"/tests/fuzz/fuzz-*; do
 	case $name in
 	layout)
 		set -- "$@" "$top_srcdir/formats"
+		;;
+	ofx)
+		[ -d "$interop/pix/ofx" ] && set -- "$@" "$interop/pix/ofx"
+		;;
+	camt)
+		set -- "$@" "$top_srcdir/tests/data/camt"
+		[ -d "$interop/pix/camt" ] && set -- "$@" "$interop/pix/camt"
 		;;
 	cnab*)
 		if [ -d "$interop/cnab" ]; then

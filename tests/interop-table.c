@@ -276,7 +276,8 @@ static void walk(const struct interop_table *table, const char *abs, const char 
 	free(names);
 }
 
-void interop_table_check(const struct interop_table *table)
+/* Sets interop_root, or skips the test when the folder is absent. */
+static void find_root(void)
 {
 	const char *env = getenv("CONCILIA_INTEROP");
 	snprintf(interop_root, sizeof interop_root, "%s/cnab", env && env[0] ? env : SHARED_INTEROP_DIR);
@@ -285,6 +286,51 @@ void interop_table_check(const struct interop_table *table)
 		              interop_root);
 		skip();
 	}
+}
+
+struct each_ctx {
+	interop_event_fn fn;
+	void *ctx;
+	const char *rel;
+};
+
+static int each_event(void *ctx, const struct bank_event *ev, struct diag *d)
+{
+	struct each_ctx *e = ctx;
+	(void)d;
+	e->fn(e->ctx, e->rel, ev);
+	return 0;
+}
+
+void interop_table_each_event(const struct interop_table *table, interop_event_fn fn, void *ctx)
+{
+	find_root();
+	load_table(table);
+	for (int i = 0; i < nrows; i++) {
+		const struct row *r = &rows[i];
+		if (strcmp(r->result, "ok") != 0)
+			continue;
+		char abs[2 * MAX_PATH], msg[1280];
+		struct file_bytes fb;
+		struct diag err;
+		struct cnab_file_info info;
+		snprintf(abs, sizeof abs, "%s/%s", interop_root, r->path);
+		if (file_bytes_read(abs, &fb, &err) != 0)
+			fail_msg("%s: %s", r->path, diag_format(&err, msg, sizeof msg));
+		const struct layout *forced = NULL;
+		if (r->layout[0] && (forced = layout_builtin(r->layout, &err)) == NULL)
+			fail_msg("%s:%d: %s", table_path, r->line, diag_format(&err, msg, sizeof msg));
+		struct each_ctx e = {fn, ctx, r->path};
+		int rc = table->parse(forced, r->path, fb.data, fb.len, &info, each_event, &e, NULL, NULL, &err);
+		file_bytes_release(&fb);
+		if (rc != 0)
+			fail_msg("%s: %s", r->path, diag_format(&err, msg, sizeof msg));
+	}
+}
+
+void interop_table_check(const struct interop_table *table)
+{
+	find_root();
 	load_table(table);
 	failures = 0;
 	for (size_t i = 0; table->covered[i] != NULL; i++) {

@@ -29,4 +29,11 @@ struct interop_table {
  * listed, or skips it when the interop folder is absent. */
 void interop_table_check(const struct interop_table *table);
 
+/* Calls fn for every event of every file the table says is read `ok`, in
+ * table order, with the file's path under cnab/ (layout forced as the row
+ * says). Skips the cmocka test when the interop folder is absent; fails it
+ * when such a file no longer reads. */
+typedef void (*interop_event_fn)(void *ctx, const char *rel, const struct bank_event *ev);
+void interop_table_each_event(const struct interop_table *table, interop_event_fn fn, void *ctx);
+
 #endif

@@ -237,6 +237,105 @@ static void test_many_extra(void **state)
 	}
 }
 
+/* Holidays that recur every year, and a state's own calendar. */
+static void test_annual_and_state(void **state)
+{
+	struct calendar *cal = *state;
+
+	assert_int_equal(calendar_add_annual_holiday(cal, 12, 31, "Sem expediente bancário"), 0);
+	assert_string_equal(calendar_holiday_name(cal, ymd(2026, 12, 31)), "Sem expediente bancário");
+	assert_string_equal(calendar_holiday_name(cal, ymd(2031, 12, 31)), "Sem expediente bancário");
+	assert_int_equal(calendar_add_annual_holiday(cal, 2, 30, "x"), -1);
+	assert_int_equal(calendar_add_annual_holiday(cal, 13, 1, "x"), -1);
+	/* 29 February only exists in leap years */
+	assert_int_equal(calendar_add_annual_holiday(cal, 2, 29, "Bissexto"), 0);
+	assert_string_equal(calendar_holiday_name(cal, ymd(2032, 2, 29)), "Bissexto");
+
+	struct calendar *sp = calendar_state(cal, "SP");
+	assert_non_null(sp);
+	assert_ptr_equal(calendar_state(cal, "SP"), sp);
+	assert_null(calendar_state(cal, "XX"));
+	assert_null(calendar_state(sp, "RJ")); /* no state inside a state */
+	assert_int_equal(calendar_add_annual_holiday(sp, 7, 9, "Revolução Constitucionalista"), 0);
+	assert_ptr_equal(calendar_for_state(cal, "SP"), sp);
+	assert_ptr_equal(calendar_for_state(cal, "RJ"), cal);
+	assert_ptr_equal(calendar_for_state(cal, ""), cal);
+	assert_ptr_equal(calendar_for_state(cal, NULL), cal);
+	/* Thursday 09/07/2026: closed in São Paulo only */
+	assert_int_equal(calendar_next_business_day(sp, ymd(2026, 7, 9)), ymd(2026, 7, 10));
+	assert_int_equal(calendar_next_business_day(cal, ymd(2026, 7, 9)), ymd(2026, 7, 9));
+	/* the state sees what the country gets, even when added later */
+	assert_int_equal(calendar_add_holiday(cal, ymd(2026, 7, 10), "Ponte"), 0);
+	assert_int_equal(calendar_next_business_day(sp, ymd(2026, 7, 9)), ymd(2026, 7, 13));
+	assert_string_equal(calendar_holiday_name(sp, ymd(2026, 12, 31)), "Sem expediente bancário");
+}
+
+static int load(struct calendar *cal, const char *text, struct diag *err)
+{
+	return calendar_load_holidays(cal, "feriados.txt", (const unsigned char *)text, strlen(text), err);
+}
+
+static void test_holidays_file(void **state)
+{
+	struct calendar *cal = *state;
+	struct diag err;
+	char buf[700];
+
+	assert_int_equal(load(cal,
+			      "\xEF\xBB\xBF# feriados da praça de cobrança\r\n"
+			      "\r\n"
+			      "2026-01-25 Aniversário de São Paulo\r\n"
+			      "  12-31   Sem expediente bancário  \r\n"
+			      "07-09 [SP] Revolução Constitucionalista\n"
+			      "2026-04-23 [RJ] São Jorge\n"
+			      "2026-11-30\n",
+			      &err),
+			 0);
+	assert_string_equal(calendar_holiday_name(cal, ymd(2026, 1, 25)), "Aniversário de São Paulo");
+	assert_null(calendar_holiday_name(cal, ymd(2027, 1, 25)));
+	assert_string_equal(calendar_holiday_name(cal, ymd(2027, 12, 31)), "Sem expediente bancário");
+	assert_string_equal(calendar_holiday_name(cal, ymd(2026, 11, 30)), "Feriado");
+	assert_null(calendar_holiday_name(cal, ymd(2026, 7, 9)));
+	assert_string_equal(calendar_holiday_name(calendar_for_state(cal, "SP"), ymd(2030, 7, 9)),
+			    "Revolução Constitucionalista");
+	assert_string_equal(calendar_holiday_name(calendar_for_state(cal, "RJ"), ymd(2026, 4, 23)), "São Jorge");
+	assert_null(calendar_holiday_name(calendar_for_state(cal, "RJ"), ymd(2026, 7, 9)));
+
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+	    {"2026-02-30 x\n", "feriados.txt:1:1: error: \"2026-02-30\" is not a real date"},
+	    {"# ok\n26-02-20 x\n", "feriados.txt:2:1: error: expected a date YYYY-MM-DD (that day) or MM-DD"},
+	    {"20/02/2026 x\n", "feriados.txt:1:1: error: expected a date YYYY-MM-DD"},
+	    {"02-30 x\n", "feriados.txt:1:1: error: \"02-30\" is not a real date"},
+	    {"0000-01-02 x\n", "is not a real date"},
+	    {"2026-0a-01 x\n", "is not a real date"},
+	    {"2026-07-09 [XX] x\n", "feriados.txt:1:12: error: expected a state code in brackets like [SP]"},
+	    {"2026-07-09 [SP x\n", "feriados.txt:1:12: error: expected a state code"},
+	    {"2026-07-09 a\x01b\n", "feriados.txt:1:13: error: control character"},
+	    {"2026-07-09 a\0b\n", "NUL byte"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct calendar *c = calendar_new();
+		size_t n = strlen(bad[i].text);
+		if (strstr(bad[i].msg, "NUL"))
+			n = 16;
+		assert_int_equal(calendar_load_holidays(c, "feriados.txt", (const unsigned char *)bad[i].text, n, &err),
+				 -1);
+		diag_format(&err, buf, sizeof buf);
+		if (strstr(buf, bad[i].msg) == NULL)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, buf, bad[i].msg);
+		calendar_free(c);
+	}
+	/* a name longer than the limit */
+	char longline[300];
+	memset(longline, 'a', sizeof longline);
+	memcpy(longline, "2026-07-09 ", 11);
+	longline[sizeof longline - 1] = '\0';
+	assert_int_equal(load(cal, longline, &err), -1);
+	assert_non_null(strstr(diag_format(&err, buf, sizeof buf), "holiday name too long"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +346,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_next_previous, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extra_holidays, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_extra, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_annual_and_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_holidays_file, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

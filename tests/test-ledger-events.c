@@ -1,7 +1,7 @@
 /* Bank events in the ledger: identities (ordinals within a file, re-sent
  * lines across files, hash collisions refused), the writer thread (queue,
- * flush, commit, rollback) and ledgers whose events predate the identity
- * keys of schema 6. */
+ * flush, commit, rollback), a bank id seen again with another amount, and
+ * ledgers whose events predate the identity keys of schema 11. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -194,12 +194,12 @@ static int64_t raw_event(struct fixture *f, const char *identity, int64_t key)
 	return sqlite3_last_insert_rowid(f->lg->db);
 }
 
-static void events_from_before_schema_6(void **state)
+static void events_from_before_schema_11(void **state)
 {
 	struct fixture *f = *state;
 	struct bank_event a = payment("00000000001", 10000, 3);
 	const char *text = "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#1";
-	/* Before schema 6 the key was the plain hash and the text was kept. */
+	/* Before schema 11 the key was the plain hash and the text was kept. */
 	int64_t old = raw_event(f, text, (int64_t)ledger_identity_hash(text, strlen(text)));
 	char sql[100];
 	snprintf(sql, sizeof sql, "UPDATE event_legacy_keys SET last_event_id = %lld", (long long)old);
@@ -212,6 +212,131 @@ static void events_from_before_schema_6(void **state)
 	struct ledger_event_counts c = import_file(f, evs, 2);
 	assert_int_equal(c.duplicates, 1); /* the re-sent line */
 	assert_int_equal(c.events, 1);     /* the second copy */
+}
+
+/* A Pix credit as the API Pix reader gives it: the bank's id is the
+ * identity (strong: no ordinal). */
+static struct bank_event pix_credit(const char *e2e, int64_t cents, long line)
+{
+	struct bank_event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.line = line;
+	ev.line_end = line;
+	ev.bank = 1;
+	snprintf(ev.occurrence, sizeof ev.occurrence, "00");
+	ev.kind = EVENT_LIQUIDATION;
+	ev.occurrence_date = ev.credit_date = date_from_ymd(2026, 11, 23);
+	ev.paid_cents = ev.net_cents = cents;
+	snprintf(ev.end_to_end_id, sizeof ev.end_to_end_id, "%s", e2e);
+	snprintf(ev.identity, sizeof ev.identity, "pix|%s", e2e);
+	return ev;
+}
+
+static void bank_id_with_another_amount(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_event a = pix_credit("E60701190202611231347Qm7Zt2Lp9Xa", 8990, 1);
+	struct bank_event first[] = {a, a}; /* one id twice in a file: one credit */
+	struct ledger_event_counts c = import_file(f, first, 2);
+	assert_int_equal(c.events, 1);
+	assert_int_equal(c.duplicates, 1);
+	/* Seen again with the same amount: known. */
+	struct bank_event again[] = {a};
+	c = import_file(f, again, 1);
+	assert_int_equal(c.events, 0);
+	assert_int_equal(c.duplicates, 1);
+	/* With another amount: a conflict, through the writer thread too. */
+	struct diag d;
+	struct bank_event changed = pix_credit("E60701190202611231347Qm7Zt2Lp9Xa", 9890, 4);
+	int64_t id = begin_file(f);
+	assert_int_equal(ledger_event_queue(f->lg, id, &changed, &d), 0);
+	assert_int_equal(ledger_event_flush(f->lg, &c, &d), -1);
+	assert_non_null(strstr(d.msg, "line 4: pix|E60701190202611231347Qm7Zt2Lp9Xa was recorded with amount 89.90"));
+	assert_non_null(strstr(d.msg, "this file says 98.90"));
+	ledger_rollback(f->lg);
+	/* And through the one-at-a-time path. */
+	bool inserted;
+	id = begin_file(f);
+	assert_int_equal(ledger_event_add(f->lg, id, &changed, &inserted, &d), -1);
+	assert_non_null(strstr(d.msg, "conflict, not an update"));
+	ledger_rollback(f->lg);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event"), 1);
+	assert_int_equal(scalar(f, "SELECT paid_cents FROM event"), 8990);
+}
+
+/* A ledger made by a concilia of schema 10 (migrations 1-10 only), with
+ * events as that version wrote them (identity text kept, the plain hash
+ * as key), then opened by this one (migration 11). */
+static void ledger_of_schema_10_upgraded(void **state)
+{
+	struct fixture *f = *state;
+	ledger_close(f->lg);
+	f->lg = NULL;
+	unlink(f->path);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_true(ledger_migration_count > 10);
+	for (int v = 0; v < 10; v++)
+		assert_int_equal(sqlite3_exec(db, ledger_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	const char *texts[] = {"cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#1",
+	                       "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#2",
+	                       "pix|E00000000202611231200aaaaaaaaaaa"};
+	assert_int_equal(sqlite3_exec(db,
+	                              "INSERT INTO import(sha256, filename, format, size, content, imported_at, actor)"
+	                              " VALUES ('old', 'old.ret', 'cnab240', 0, X'', 'then', 'test');"
+	                              "PRAGMA user_version = 10;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	for (int i = 0; i < 3; i++) {
+		char sql[1000];
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO event(import_id, identity, identity_hash, line, line_end, bank, agreement,"
+		         " nosso_numero, nosso_numero_raw, occurrence, kind, is_payment, occurrence_date, credit_date,"
+		         " face_cents, paid_cents, net_cents, tariff_cents, charges_cents, discount_cents, rebate_cents,"
+		         " iof_cents, other_expenses_cents, other_credits_cents, end_to_end_id)"
+		         " VALUES (1, '%s', %lld, %d, %d, %d, %s, '%s', '%s', '%s', 'liquidation', 1, '2026-11-%s',"
+		         " '2026-11-%s', 10000, %d, 10000, 0, 0, 0, 0, 0, 0, 0, %s)",
+		         texts[i], (long long)ledger_identity_hash(texts[i], strlen(texts[i])), 3 + i, 3 + i,
+		         i < 2 ? 237 : 1, i < 2 ? "'4481234'" : "NULL", i < 2 ? "1" : "", i < 2 ? "00000000001" : "",
+		         i < 2 ? "06" : "00", i < 2 ? "10" : "23", i < 2 ? "11" : "23", i < 2 ? 10000 : 5000,
+		         i < 2 ? "NULL" : "'E00000000202611231200aaaaaaaaaaa'");
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	}
+	sqlite3_close(db);
+
+	struct diag d;
+	assert_int_equal(ledger_open(f->path, false, &f->lg, NULL, &d), 0);
+	assert_int_equal(scalar(f, "PRAGMA user_version"), ledger_migration_count);
+	assert_int_equal(scalar(f, "SELECT last_event_id FROM event_legacy_keys"), 2);
+	/* The events keep their identities: text, key, no ordinal column. */
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event e JOIN event_identity v ON v.event_id = e.id"
+	                           " WHERE v.identity = e.identity AND e.identity_ordinal IS NULL"),
+	                 3);
+	/* The same file again (both identical lines): nothing new. */
+	struct bank_event a = payment("00000000001", 10000, 3);
+	struct bank_event same_file[] = {a, a};
+	struct ledger_event_counts c = import_file(f, same_file, 2);
+	assert_int_equal(c.events, 0);
+	assert_int_equal(c.duplicates, 2);
+	/* One line re-sent in another file, with a new one beside it: the
+	 * re-sent line is skipped, the new one gets a schema 11 key. */
+	struct bank_event other[] = {a, payment("00000000005", 500, 5)};
+	c = import_file(f, other, 2);
+	assert_int_equal(c.events, 1);
+	assert_int_equal(c.duplicates, 1);
+	/* The Pix credit: known with its amount, a conflict with another. */
+	struct bank_event p = pix_credit("E00000000202611231200aaaaaaaaaaa", 5000, 1);
+	struct bank_event pix[] = {p};
+	c = import_file(f, pix, 1);
+	assert_int_equal(c.duplicates, 1);
+	p.paid_cents = 5001;
+	int64_t id = begin_file(f);
+	assert_int_equal(ledger_event_queue(f->lg, id, &p, &d), 0);
+	assert_int_equal(ledger_event_flush(f->lg, &c, &d), -1);
+	assert_non_null(strstr(d.msg, "conflict, not an update"));
+	ledger_rollback(f->lg);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event"), 4);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event WHERE identity = ''"), 1);
 }
 
 static void collision_refused(void **state)
@@ -264,7 +389,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(ordinals_and_resent_lines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(synchronous_add_agrees, setup, teardown),
 	    cmocka_unit_test_setup_teardown(rollback_drops_queued_events, setup, teardown),
-	    cmocka_unit_test_setup_teardown(events_from_before_schema_6, setup, teardown),
+	    cmocka_unit_test_setup_teardown(events_from_before_schema_11, setup, teardown),
+	    cmocka_unit_test_setup_teardown(ledger_of_schema_10_upgraded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bank_id_with_another_amount, setup, teardown),
 	    cmocka_unit_test_setup_teardown(collision_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -568,6 +568,97 @@ static void test_errors_optional(void **state)
 		     "expected a Brazilian state code (UF) like SP or RJ, found \"SPO\"");
 }
 
+/* The charge terms beyond fine_percent / interest_percent_month /
+ * discount_amount: fixed fine and interest, start dates, rebate, discount
+ * as a percentage, tiers 2 and 3. */
+static void test_charge_terms(void **state)
+{
+	(void)state;
+	expect_rows(HDR_OPT "fine_amount,fine_after,interest_amount_day,interest_after,rebate_amount,"
+			    "discount_percent,discount_until,discount2_amount,discount2_until,discount3_percent,"
+			    "discount3_until\n" ROW_OPT "5.00,2026-11-27,0.12,2026-11-24,10.00,5,2026-11-01,2.50,"
+			    "2026-11-10,1,2026-11-24\n",
+		    1);
+	const struct receivable_row *r = &got.rows[0];
+	assert_int_equal(r->fine_cents, 500);
+	assert_int_equal(r->fine_e4, 0);
+	assert_int_equal(r->fine_after, ymd(2026, 11, 27));
+	assert_int_equal(r->interest_day_cents, 12);
+	assert_int_equal(r->interest_month_e4, 0);
+	assert_int_equal(r->interest_after, ymd(2026, 11, 24));
+	assert_int_equal(r->rebate_cents, 1000);
+	assert_int_equal(r->discount_e4, 50000);
+	assert_int_equal(r->discount_cents, 0);
+	assert_int_equal(r->discount_until, ymd(2026, 11, 1));
+	assert_int_equal(r->discount2_cents, 250);
+	assert_int_equal(r->discount2_until, ymd(2026, 11, 10));
+	assert_int_equal(r->discount3_e4, 10000);
+	assert_int_equal(r->discount3_until, ymd(2026, 11, 24));
+	/* absent columns and blank cells: nothing, dates CDATE_NONE */
+	expect_rows(HDR_OPT "fine_amount,fine_after,discount2_amount,discount2_until\n" ROW_OPT "0.00,,,\n", 1);
+	assert_int_equal(got.rows[0].fine_cents, 0);
+	assert_int_equal(got.rows[0].fine_after, CDATE_NONE);
+	assert_int_equal(got.rows[0].interest_after, CDATE_NONE);
+	assert_int_equal(got.rows[0].discount2_until, CDATE_NONE);
+	assert_int_equal(got.rows[0].discount3_until, CDATE_NONE);
+}
+
+static void test_charge_terms_errors(void **state)
+{
+	(void)state;
+	/* each charge in one form only */
+	expect_error(HDR_OPT "fine_percent,fine_amount\n" ROW_OPT "2,1.00\n", 2, "fine_amount",
+		     "give fine_percent or fine_amount, not both");
+	expect_error(HDR_OPT "interest_percent_month,interest_amount_day\n" ROW_OPT "1,0.03\n", 2,
+		     "interest_amount_day", "give interest_percent_month or interest_amount_day, not both");
+	expect_error(HDR_OPT "discount_amount,discount_percent,discount_until\n" ROW_OPT "1.00,2,2026-11-20\n",
+		     2, "discount_percent", "give discount_amount or discount_percent, not both");
+	/* amounts */
+	expect_error(HDR_OPT "fine_amount\n" ROW_OPT "-1.00\n", 2, "fine_amount",
+		     "expected an amount of zero or more, found \"-1.00\"");
+	expect_error(HDR_OPT "fine_amount\n" ROW_OPT "100.01\n", 2, "fine_amount",
+		     "fine 100.01 is more than the amount 100.00");
+	expect_error(HDR_OPT "interest_amount_day\n" ROW_OPT "abc\n", 2, "interest_amount_day",
+		     "expected an amount like 1234.56 or 1.234,56, found \"abc\"");
+	expect_error(HDR_OPT "interest_amount_day\n" ROW_OPT "200\n", 2, "interest_amount_day",
+		     "interest of 200.00 a day is more than the amount 100.00");
+	expect_error(HDR_OPT "rebate_amount\n" ROW_OPT "100.00\n", 2, "rebate_amount",
+		     "rebate 100.00 must be less than the amount 100.00");
+	expect_error(HDR_OPT "rebate_amount,discount_amount,discount_until\n" ROW_OPT "60,40,2026-11-20\n", 2,
+		     "discount_amount", "discount 40.00 must be less than the amount 40.00 less the rebate");
+	expect_error(HDR_OPT "discount_percent,discount_until\n" ROW_OPT "100,2026-11-20\n", 2,
+		     "discount_percent", "a discount must be less than 100%");
+	/* start dates */
+	expect_error(HDR_OPT "fine_after\n" ROW_OPT "2026-11-30\n", 2, "fine_after",
+		     "given without fine_percent or fine_amount");
+	expect_error(HDR_OPT "fine_percent,fine_after\n" ROW_OPT "2,2026-11-23\n", 2, "fine_after",
+		     "2026-11-23 is before the due date 2026-11-24");
+	expect_error(HDR_OPT "fine_percent,fine_after\n" ROW_OPT "2,2036-12-31\n", 2, "fine_after",
+		     "2036-12-31 is more than ten years after the due date 2026-11-24");
+	expect_error(HDR_OPT "interest_percent_month,interest_after\n" ROW_OPT "1,tomorrow\n", 2,
+		     "interest_after", "expected a date like 2026-11-24 or 24/11/2026, found \"tomorrow\"");
+	expect_error(HDR_OPT "interest_after\n" ROW_OPT "2026-11-30\n", 2, "interest_after",
+		     "given without interest_percent_month or interest_amount_day");
+	/* tiers */
+	expect_error(HDR_OPT "discount_percent\n" ROW_OPT "2\n", 2, "discount_until",
+		     "required when discount_percent is given");
+	expect_error(HDR_OPT "discount_amount,discount_percent,discount_until\n" ROW_OPT ",,2026-11-20\n", 2,
+		     "discount_amount",
+		     "discount_amount or discount_percent required (greater than zero) when discount_until is given");
+	expect_error(HDR_OPT "discount_amount,discount_until\n" ROW_OPT "1.00,2026-11-25\n", 2, "discount_until",
+		     "2026-11-25 is after the due date 2026-11-24");
+	expect_error(HDR_OPT "discount2_amount,discount2_until\n" ROW_OPT "1.00,2026-11-20\n", 2,
+		     "discount2_amount", "given without discount tier 1 (discount_amount or discount_percent)");
+	expect_error(HDR_OPT "discount_amount,discount_until,discount3_percent,discount3_until\n" ROW_OPT
+		     "2.00,2026-11-10,1,2026-11-20\n",
+		     2, "discount3_percent", "given without discount tier 2 (discount2_amount or discount2_percent)");
+	expect_error(HDR_OPT "discount_amount,discount_until,discount2_amount,discount2_until\n" ROW_OPT
+		     "2.00,2026-11-10,1.00,2026-11-10\n",
+		     2, "discount2_until", "2026-11-10 must be after discount_until 2026-11-10");
+	expect_error(HDR_OPT "discount2_until\n" ROW_OPT "2026-11-10\n", 2, "discount2_amount",
+		     "required (greater than zero) when discount2_until is given");
+}
+
 /* Rows before the error were handed over; parsing stops at the first bad
  * one, and a refusing callback stops it too. */
 static void test_stops_at_first_error(void **state)
@@ -638,6 +729,8 @@ int main(void)
 		cmocka_unit_test(test_happy_comma),
 		cmocka_unit_test(test_status_and_account),
 		cmocka_unit_test(test_happy_semicolon_ptbr),
+		cmocka_unit_test(test_charge_terms),
+		cmocka_unit_test(test_charge_terms_errors),
 		cmocka_unit_test(test_multiline_and_blank_rows),
 		cmocka_unit_test(test_cp1252),
 		cmocka_unit_test(test_header_only_and_warnings),

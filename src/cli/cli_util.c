@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli_util.h"
+#include "core/fileio.h"
 
 void cli_print_diag(const struct diag *d)
 {
@@ -33,6 +34,33 @@ struct ledger *cli_open_ledger(struct cli *cli, int *status)
 		return NULL;
 	}
 	return lg;
+}
+
+struct calendar *cli_calendar(const struct cli *cli, int *status)
+{
+	struct calendar *cal = calendar_new();
+	struct file_bytes fb;
+	struct diag d;
+	*status = EXIT_CLEAN;
+	if (cal == NULL) {
+		fprintf(stderr, "concilia: out of memory\n");
+		*status = EXIT_SYSTEM;
+		return NULL;
+	}
+	if (cli->holidays_path == NULL || cli->holidays_path[0] == '\0')
+		return cal;
+	int rc = file_bytes_read(cli->holidays_path, &fb, &d);
+	if (rc == 0) {
+		rc = calendar_load_holidays(cal, cli->holidays_path, fb.data, fb.len, &d);
+		file_bytes_release(&fb);
+	}
+	if (rc != 0) {
+		cli_print_diag(&d);
+		calendar_free(cal);
+		*status = EXIT_REJECTED;
+		return NULL;
+	}
+	return cal;
 }
 
 int cli_usage(const struct command *cmd, const char *problem)

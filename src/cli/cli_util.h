@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include "cli/command.h"
+#include "core/calendar.h"
 #include "core/diag.h"
 #include "ledger/ledger.h"
 
@@ -17,6 +18,13 @@ void cli_warning_sink(void *cli, const struct diag *d);
  * with *status set: EXIT_REJECTED when there is no ledger at that path (a
  * usage problem), EXIT_SYSTEM when it cannot be opened. */
 struct ledger *cli_open_ledger(struct cli *cli, int *status);
+
+/* The business-day calendar every command uses for due dates: national
+ * bank holidays plus the holidays file of --holidays / $CONCILIA_HOLIDAYS
+ * (README "Holidays"). Returns NULL on failure, with the reason printed and
+ * *status set (EXIT_REJECTED for a bad file, EXIT_SYSTEM otherwise). Free
+ * with calendar_free. */
+struct calendar *cli_calendar(const struct cli *cli, int *status);
 
 /* "concilia NAME: usage: ..." on stderr; returns EXIT_REJECTED. */
 int cli_usage(const struct command *cmd, const char *problem);

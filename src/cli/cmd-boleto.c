@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "cli/cli_charge.h"
 #include "cli/cli_util.h"
 #include "codec/boleto.h"
 #include "codec/boleto_bank.h"
@@ -522,7 +523,7 @@ static int run_banks(void)
 static int run(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage(&cmd_boleto, "missing subcommand: encode, check or banks");
+		return cli_usage(&cmd_boleto, "missing subcommand: encode, check, banks or second-copy");
 	/* the subcommand is argv[0] of its own option parsing */
 	if (strcmp(argv[1], "encode") == 0)
 		return run_encode(cli, argc - 1, argv + 1);
@@ -530,7 +531,9 @@ static int run(struct cli *cli, int argc, char **argv)
 		return run_check(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "banks") == 0 && argc == 2)
 		return run_banks();
-	return cli_usage(&cmd_boleto, "the subcommands are encode, check and banks");
+	if (strcmp(argv[1], "second-copy") == 0)
+		return cli_boleto_second_copy(cli, argc - 1, argv + 1);
+	return cli_usage(&cmd_boleto, "the subcommands are encode, check, banks and second-copy");
 }
 
 const struct command cmd_boleto = {
@@ -540,7 +543,10 @@ const struct command cmd_boleto = {
         "                       --due YYYY-MM-DD|none --amount A [--opt KEY=VALUE]... [--format text|json]\n"
         "                       [--today YYYY-MM-DD]\n"
         "       concilia boleto check [--reference YYYY-MM-DD] [--format text|json] LINHA_OR_BARCODE|-\n"
-        "       concilia boleto banks",
-    .summary = "build a boleto's barcode and linha digitável, or check one (exit 2 when invalid)",
+        "       concilia boleto banks\n"
+        "       concilia boleto second-copy RECEIVABLE_ID [--pay-on DATE] [-o FILE.pdf|.png|.svg]\n"
+        "                       [--accept-stale REASON] [--interest-from due|business-day] [--dpi N]\n"
+        "       concilia boleto second-copy --all-overdue DIR [--format pdf|png|svg] [--pay-on DATE] ...",
+    .summary = "build or check a boleto's codes; print a receivable's second copy (through the gate)",
     .run = run,
 };

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,13 +38,18 @@ static void collect(void *ctx, const struct diag *d)
 	c->d[c->n++] = *d;
 }
 
+static const char *severity_word(enum diag_severity sev)
+{
+	return sev == DIAG_ERROR ? "error" : sev == DIAG_NOTE ? "note" : "warning";
+}
+
 static void print_marks(const struct collected *c, long line)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct diag *d = &c->d[i];
 		if (d->line != line)
 			continue;
-		printf("    ^ %s", d->severity == DIAG_ERROR ? "error" : "warning");
+		printf("    ^ %s", severity_word(d->severity));
 		if (d->col)
 			printf(" at column %d", d->col);
 		if (d->field[0])
@@ -116,11 +122,52 @@ static void print_field(const struct layout *l, const struct layout_field *f, co
 
 /* Statements (camt, API Pix JSON, OFX) have no fixed records: each entry
  * is listed as the normalized event concilia would record, with the line
- * it starts on, and problems marked under it. */
+ * it starts on. Problems and notes (entries not imported) are shown in
+ * line order: under the event whose lines they fall in, or on their own
+ * line between events. */
 struct statement_listing {
-	const struct collected *marks;
+	const struct diag **marks; /* sorted by line, line 0 last */
+	size_t n, next;
 	long events;
 };
+
+static void print_mark_line(const struct diag *d)
+{
+	printf("line %ld: %s", d->line, severity_word(d->severity));
+	if (d->col)
+		printf(" at column %d", d->col);
+	if (d->field[0])
+		printf(", field '%s'", d->field);
+	printf(": %s\n", d->msg);
+}
+
+static void print_mark_under(const struct diag *d)
+{
+	printf("    ^ %s", severity_word(d->severity));
+	if (d->line && d->col)
+		printf(" at column %d", d->col);
+	else if (d->line)
+		printf(" at line %ld", d->line);
+	if (d->field[0])
+		printf(", field '%s'", d->field);
+	printf(": %s\n", d->msg);
+}
+
+/* Marks before line `before` on their own lines. */
+static void flush_marks_before(struct statement_listing *sl, long before)
+{
+	while (sl->next < sl->n && sl->marks[sl->next]->line > 0 && sl->marks[sl->next]->line < before)
+		print_mark_line(sl->marks[sl->next++]);
+}
+
+static int mark_order(const void *a, const void *b)
+{
+	const struct diag *x = *(const struct diag *const *)a, *y = *(const struct diag *const *)b;
+	long lx = x->line ? x->line : LONG_MAX, ly = y->line ? y->line : LONG_MAX;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return x < y ? -1 : x > y; /* stable: parse order */
+}
 
 static void print_text(const char *name, const char *value)
 {
@@ -149,6 +196,7 @@ static int print_statement_event(void *ctx, const struct bank_event *ev, struct 
 	struct statement_listing *sl = ctx;
 	(void)d;
 	sl->events++;
+	flush_marks_before(sl, ev->line);
 	printf("line %ld: %s%s\n", ev->line, event_kind_name(ev->kind), ev->weak_identity ? " (weak identity)" : "");
 	print_text("identity", ev->identity);
 	print_text("end_to_end_id", ev->end_to_end_id);
@@ -163,22 +211,34 @@ static int print_statement_event(void *ctx, const struct bank_event *ev, struct 
 		printf("    %-16s %s%s\n", "payer_document", ev->payer_document,
 		       ev->payer_document_partial ? " (masked: partial)" : "");
 	print_text("free_text", ev->free_text);
-	print_marks(sl->marks, ev->line);
+	while (sl->next < sl->n && sl->marks[sl->next]->line >= ev->line &&
+	       sl->marks[sl->next]->line <= (ev->line_end > ev->line ? ev->line_end : ev->line))
+		print_mark_under(sl->marks[sl->next++]);
 	return 0;
 }
 
 static int inspect_statement(const char *path, const struct bank_file_format *fmt, const struct file_bytes *fb)
 {
 	struct collected marks = {0};
-	struct statement_listing sl = {.marks = &marks};
+	struct statement_listing sl = {0};
 	struct cnab_file_info info;
 	struct diag err;
 	diag_clear(&err);
 	memset(&info, 0, sizeof info);
-	/* Warnings first (collected by a dry parse), then the listing. */
+	/* Problems first (collected by a dry parse), then the listing. */
 	int prc = bank_file_parse(fmt, path, fb->data, fb->len, &info, NULL, NULL, collect, &marks, &err);
 	if (prc != 0)
 		collect(&marks, &err);
+	sl.marks = marks.n ? malloc(marks.n * sizeof *sl.marks) : NULL;
+	if (marks.n && !sl.marks) {
+		free(marks.d);
+		return EXIT_SYSTEM;
+	}
+	for (size_t i = 0; i < marks.n; i++)
+		sl.marks[i] = &marks.d[i];
+	sl.n = marks.n;
+	if (sl.n)
+		qsort(sl.marks, sl.n, sizeof *sl.marks, mark_order);
 	printf("%s: %s, %s", path, fmt->family, info.layout_name ? info.layout_name : "-");
 	if (info.agreement[0])
 		printf(", account %s", info.agreement);
@@ -188,17 +248,32 @@ static int inspect_statement(const char *path, const struct bank_file_format *fm
 		diag_clear(&ignored);
 		bank_file_parse(fmt, path, fb->data, fb->len, &info, print_statement_event, &sl, NULL, NULL, &ignored);
 	}
-	print_marks(&marks, 0);
-	long errors = 0, warnings = 0;
+	flush_marks_before(&sl, LONG_MAX);
+	while (sl.next < sl.n)
+		print_mark_under(sl.marks[sl.next++]);
+	long errors = 0, warnings = 0, notes = 0;
 	for (size_t i = 0; i < marks.n; i++) {
 		if (marks.d[i].severity == DIAG_ERROR)
 			errors++;
+		else if (marks.d[i].severity == DIAG_NOTE)
+			notes++;
 		else
 			warnings++;
 	}
-	printf("%s: %ld entr%s; %ld error%s, %ld warning%s: %s\n", path, sl.events, sl.events == 1 ? "y" : "ies",
-	       errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
-	       prc == 0 ? "concilia would import it" : "concilia would refuse it");
+	printf("%s: ", path);
+	if (prc == 0) {
+		printf("%ld entr%s, %ld event%s", info.records, info.records == 1 ? "y" : "ies", sl.events,
+		       sl.events == 1 ? "" : "s");
+		if (info.records > info.titles)
+			printf(" (%ld entr%s not imported: not money received)", info.records - info.titles,
+			       info.records - info.titles == 1 ? "y" : "ies");
+		printf("; ");
+	}
+	printf("%ld error%s, %ld warning%s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	if (notes)
+		printf(", %ld note%s", notes, notes == 1 ? "" : "s");
+	printf(": %s\n", prc == 0 ? "concilia would import it" : "concilia would refuse it");
+	free(sl.marks);
 	free(marks.d);
 	return prc == 0 ? EXIT_CLEAN : EXIT_REJECTED;
 }

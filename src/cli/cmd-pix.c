@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "cli/cli_charge.h"
 #include "cli/cli_util.h"
 #include "codec/brcode.h"
 #include "core/money.h"
@@ -444,12 +445,14 @@ static int run_decode(struct cli *cli, int argc, char **argv)
 static int run(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage(&cmd_pix, "missing subcommand: encode or decode");
+		return cli_usage(&cmd_pix, "missing subcommand: encode, decode or qr");
 	if (strcmp(argv[1], "encode") == 0)
 		return run_encode(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "decode") == 0)
 		return run_decode(cli, argc - 1, argv + 1);
-	return cli_usage(&cmd_pix, "the subcommands are encode and decode");
+	if (strcmp(argv[1], "qr") == 0)
+		return cli_pix_qr(cli, argc - 1, argv + 1);
+	return cli_usage(&cmd_pix, "the subcommands are encode, decode and qr");
 }
 
 const struct command cmd_pix = {
@@ -457,7 +460,9 @@ const struct command cmd_pix = {
     .usage = "encode (--key KEY | --url URL) --name NAME --city CITY [--amount A] [--txid T]\n"
              "                    [--description D] [--postal-code CEP] [--initiation 11|12] [--format "
              "text|json]\n"
-             "       concilia pix decode [--format text|json] PAYLOAD|-",
+             "       concilia pix decode [--format text|json] PAYLOAD|-\n"
+             "       concilia pix qr RECEIVABLE_ID [--pay-on DATE] [-o FILE.png|FILE.svg|-] [--module PX]\n"
+             "                    [--accept-stale REASON] [--interest-from due|business-day]",
     .summary = "build a Pix BR Code (copia e cola), or decode and check one (exit 2 when invalid)",
     .run = run,
 };

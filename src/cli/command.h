@@ -13,8 +13,10 @@ enum {
 
 struct cli {
 	const char *db_path; /* --db, $CONCILIA_DB, or ./concilia.db */
+	const char *holidays_path; /* --holidays, $CONCILIA_HOLIDAYS, or NULL (national only) */
 	int quiet;
 	int verbose;
+	const char *format;  /* global --format (design.md 5), NULL = the command's default */
 };
 
 struct command {
@@ -32,5 +34,11 @@ extern const struct command cmd_report;
 extern const struct command cmd_inspect;
 extern const struct command cmd_boleto;
 extern const struct command cmd_pix;
+extern const struct command cmd_exceptions;
+extern const struct command cmd_undo;
+extern const struct command cmd_journal;
+extern const struct command cmd_account;
+extern const struct command cmd_inbox;
+extern const struct command cmd_watch;
 
 #endif

@@ -9,13 +9,13 @@
 
 static const struct command *const commands[] = {
 	&cmd_init, &cmd_receivables, &cmd_import, &cmd_inspect, &cmd_reconcile, &cmd_report, &cmd_boleto,
-	&cmd_pix,
+	&cmd_pix,      &cmd_exceptions, &cmd_undo, &cmd_journal, &cmd_account, &cmd_inbox, &cmd_watch,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void print_help(FILE *fp)
 {
-	fprintf(fp, "usage: concilia [--db PATH] [-q] [-v] COMMAND [ARGS]\n\n"
+	fprintf(fp, "usage: concilia [--db PATH] [--holidays FILE] [--format FMT] [-q] [-v] COMMAND [ARGS]\n\n"
 		    "Reconciles Brazilian bank return files against receivables.\n\n"
 		    "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -23,6 +23,11 @@ static void print_help(FILE *fp)
 	fprintf(fp, "  %-12s %s\n", "help", "show this help, or a command's usage");
 	fprintf(fp, "\nGlobal options:\n"
 		    "  --db PATH     the ledger (default $CONCILIA_DB, else ./concilia.db)\n"
+		    "  --holidays FILE\n"
+		    "                state and city holidays besides the national ones (default\n"
+		    "                $CONCILIA_HOLIDAYS; one a line: YYYY-MM-DD|MM-DD [UF] name)\n"
+		    "  --format FMT  output format of commands that have one (report: text, csv,\n"
+		    "                json, xlsx, html)\n"
 		    "  -q, --quiet   no warnings, no progress\n"
 		    "  -v, --verbose more detail\n"
 		    "  --version     print the version\n"
@@ -43,11 +48,14 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},  {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},  {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},  {"holidays", required_argument, NULL, 'H'},
+		{"format", required_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0},
 	};
 	struct cli cli = {0};
 	const char *env = getenv("CONCILIA_DB");
 	cli.db_path = env && *env ? env : "concilia.db";
+	cli.holidays_path = getenv("CONCILIA_HOLIDAYS");
 	int c;
 	/* '+': stop at the command name, its options are its own. */
 	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
@@ -55,11 +63,17 @@ int main(int argc, char **argv)
 		case 'd':
 			cli.db_path = optarg;
 			break;
+		case 'H':
+			cli.holidays_path = optarg;
+			break;
 		case 'q':
 			cli.quiet = 1;
 			break;
 		case 'v':
 			cli.verbose = 1;
+			break;
+		case 'F':
+			cli.format = optarg;
 			break;
 		case 'h':
 			print_help(stdout);

@@ -40,7 +40,8 @@ struct bank_event {
 	long line;                 /* first record of the event (T), 1-based */
 	long line_end;             /* last record (U, or Y after it) */
 	int bank;                  /* bank code from the record, e.g. 1, 341 */
-	char agreement[21];        /* convênio from the file header, trimmed */
+	char agreement[81];        /* convênio from the file header, trimmed; for a
+	                            * statement the account (IBAN, receiving Pix key <= 77) */
 	char nosso_numero_raw[21]; /* the field exactly as the bank wrote it (trimmed) */
 	char nosso_numero[21];     /* normalized (nosso_numero_normalize) */
 	char seu_numero[16];       /* número do documento, trimmed */
@@ -69,8 +70,10 @@ struct bank_event {
 	                            * REVERSAL, of the credit being returned */
 	char txid[36];             /* Pix txid of the charge (cob/cobv), 1-35 chars */
 	char refund_id[36];        /* devolução id (rtrId) of a REVERSAL */
-	char statement_ref[36];    /* the statement's own id: OFX FITID, camt AcctSvcrRef */
-	char free_text[141];       /* UTF-8: remittance info, OFX memo (the payer's words) */
+	char statement_ref[256];   /* the statement's own id: OFX FITID (up to 255: Nubank
+	                            * writes 36-character UUIDs), camt AcctSvcrRef */
+	char free_text[561];       /* UTF-8: remittance info, OFX memo (the payer's words);
+	                            * 140 characters of up to 4 bytes each */
 	int payer_document_partial; /* payer_document is masked: '*' marks hidden digits
 	                             * ("***123456**"), to be matched as partial */
 	/* The parser's identity of this fact when the format has one

@@ -5,13 +5,19 @@
 #include <sys/stat.h>
 
 #include "codec/bank_file.h"
+#include "codec/camt.h"
 #include "codec/cnab400.h"
+#include "codec/pix_api.h"
+#include "codec/ofx.h"
 #include "codec/record_reader.h"
 
 /* Statement readers, tried in order before CNAB. Each format is claimed
  * by its first bytes; CNAB files start with digits, so no reader can take
  * one by mistake. */
 static const struct statement_reader *const statement_readers[] = {
+	&pix_api_reader,
+	&ofx_statement_reader,
+	&camt_reader,
 	NULL,
 };
 

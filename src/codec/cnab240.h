@@ -15,7 +15,7 @@ struct cnab_file_info {
 	char bank_name[31];
 	char company_name[31];
 	char company_document[15];
-	char agreement[21];       /* convênio, trimmed */
+	char agreement[81];       /* convênio, trimmed; statements: the account or Pix key */
 	char agency[7];
 	char account[14];
 	cdate generated;          /* generation date */

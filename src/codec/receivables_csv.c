@@ -32,6 +32,18 @@ enum rcol {
 	COL_INTEREST,
 	COL_DISCOUNT,
 	COL_DISCOUNT_UNTIL,
+	COL_FINE_AMOUNT,
+	COL_FINE_AFTER,
+	COL_INTEREST_DAY,
+	COL_INTEREST_AFTER,
+	COL_REBATE,
+	COL_DISCOUNT_PERCENT,
+	COL_DISCOUNT2,
+	COL_DISCOUNT2_PERCENT,
+	COL_DISCOUNT2_UNTIL,
+	COL_DISCOUNT3,
+	COL_DISCOUNT3_PERCENT,
+	COL_DISCOUNT3_UNTIL,
 	COL_STATUS,
 	COL_EMAIL,
 	COL_PHONE,
@@ -60,6 +72,18 @@ static const struct {
 	[COL_INTEREST] = {"interest_percent_month", false},
 	[COL_DISCOUNT] = {"discount_amount", false},
 	[COL_DISCOUNT_UNTIL] = {"discount_until", false},
+	[COL_FINE_AMOUNT] = {"fine_amount", false},
+	[COL_FINE_AFTER] = {"fine_after", false},
+	[COL_INTEREST_DAY] = {"interest_amount_day", false},
+	[COL_INTEREST_AFTER] = {"interest_after", false},
+	[COL_REBATE] = {"rebate_amount", false},
+	[COL_DISCOUNT_PERCENT] = {"discount_percent", false},
+	[COL_DISCOUNT2] = {"discount2_amount", false},
+	[COL_DISCOUNT2_PERCENT] = {"discount2_percent", false},
+	[COL_DISCOUNT2_UNTIL] = {"discount2_until", false},
+	[COL_DISCOUNT3] = {"discount3_amount", false},
+	[COL_DISCOUNT3_PERCENT] = {"discount3_percent", false},
+	[COL_DISCOUNT3_UNTIL] = {"discount3_until", false},
 	[COL_STATUS] = {"status", false},
 	[COL_EMAIL] = {"email", false},
 	[COL_PHONE] = {"phone", false},
@@ -434,42 +458,197 @@ static int rcsv_parse_txid(struct rcsv *p, struct receivable_row *row)
 	return 0;
 }
 
-static int rcsv_parse_discount(struct rcsv *p, struct receivable_row *row)
+/* An optional amount of zero or more; 0 when blank (ERPs also write 0,00
+ * for "none", which the callers treat like a blank cell). */
+static int rcsv_amount(struct rcsv *p, int col, int64_t *cents)
 {
 	const char *s, *why = NULL;
 	size_t len;
-	bool has_amount, has_until;
 
-	has_amount = rcsv_cell(p, COL_DISCOUNT, &s, &len);
-	if (has_amount) {
-		if (money_parse_decimal(s, len, &row->discount_cents, &why) < 0)
-			return rcsv_expected(p, COL_DISCOUNT, "an amount like 1234.56 or 1.234,56",
-					     s, len);
-		if (row->discount_cents < 0)
-			return rcsv_expected(p, COL_DISCOUNT, "a discount of zero or more", s, len);
-	}
-	has_until = rcsv_cell(p, COL_DISCOUNT_UNTIL, &s, &len);
-	if (has_until && rcsv_date(p, COL_DISCOUNT_UNTIL, s, len, &row->discount_until) < 0)
-		return -1;
-	/* ERPs write 0,00 for "no discount"; treat it like a blank cell. */
-	if (row->discount_cents == 0) {
-		if (has_until)
-			return rcsv_error(
-				p, COL_DISCOUNT,
-				"required (greater than zero) when discount_until is given");
+	if (!rcsv_cell(p, col, &s, &len))
 		return 0;
-	}
-	if (!has_until)
-		return rcsv_error(p, COL_DISCOUNT_UNTIL, "required when discount_amount is given");
-	if (row->discount_cents >= row->amount_cents) {
-		char d[32], a[32];
+	if (money_parse_decimal(s, len, cents, &why) < 0)
+		return rcsv_expected(p, col, "an amount like 1234.56 or 1.234,56", s, len);
+	if (*cents < 0)
+		return rcsv_expected(p, col, "an amount of zero or more", s, len);
+	return 0;
+}
 
-		money_format(row->discount_cents, d, sizeof d);
-		money_format(row->amount_cents, a, sizeof a);
-		return rcsv_error(p, COL_DISCOUNT, "discount %s must be less than the amount %s", d,
-				  a);
+/* An optional date; CDATE_NONE when blank. */
+static int rcsv_opt_date(struct rcsv *p, int col, cdate *out)
+{
+	const char *s;
+	size_t len;
+
+	*out = CDATE_NONE;
+	if (!rcsv_cell(p, col, &s, &len))
+		return 0;
+	return rcsv_date(p, col, s, len, out);
+}
+
+static int rcsv_both(struct rcsv *p, int col_a, int col_b)
+{
+	return rcsv_error(p, col_b, "give %s or %s, not both", rcsv_columns[col_a].name,
+			  rcsv_columns[col_b].name);
+}
+
+/* A start date (fine_after, interest_after): only with the charge it delays,
+ * and never before the due date (the charge already starts there). */
+static int rcsv_after(struct rcsv *p, int col, bool charged, int col_a, int col_b, cdate due, cdate *out)
+{
+	if (rcsv_opt_date(p, col, out) < 0)
+		return -1;
+	if (*out == CDATE_NONE)
+		return 0;
+	if (!charged)
+		return rcsv_error(p, col, "given without %s or %s", rcsv_columns[col_a].name,
+				  rcsv_columns[col_b].name);
+	if (*out < due || *out - due > RECEIVABLE_MAX_GRACE_DAYS) {
+		char a[16], d[16];
+
+		date_format_iso(*out, a, sizeof a);
+		date_format_iso(due, d, sizeof d);
+		return rcsv_error(p, col, "%s is %s the due date %s", a,
+				  *out < due ? "before" : "more than ten years after", d);
 	}
 	return 0;
+}
+
+/* Fine (multa): a percentage or a fixed amount, optionally from a later
+ * date; interest (juros): a monthly percentage or an amount per day, the
+ * same way. Neither interest column = exempt. */
+static int rcsv_parse_fine_interest(struct rcsv *p, struct receivable_row *row)
+{
+	if (rcsv_percent(p, COL_FINE, &row->fine_e4) < 0 ||
+	    rcsv_amount(p, COL_FINE_AMOUNT, &row->fine_cents) < 0)
+		return -1;
+	if (row->fine_e4 && row->fine_cents)
+		return rcsv_both(p, COL_FINE, COL_FINE_AMOUNT);
+	if (row->fine_cents > row->amount_cents) {
+		char f[32], a[32];
+
+		money_format(row->fine_cents, f, sizeof f);
+		money_format(row->amount_cents, a, sizeof a);
+		return rcsv_error(p, COL_FINE_AMOUNT, "fine %s is more than the amount %s", f, a);
+	}
+	if (rcsv_after(p, COL_FINE_AFTER, row->fine_e4 || row->fine_cents, COL_FINE, COL_FINE_AMOUNT,
+		       row->due_date, &row->fine_after) < 0)
+		return -1;
+
+	if (rcsv_percent(p, COL_INTEREST, &row->interest_month_e4) < 0 ||
+	    rcsv_amount(p, COL_INTEREST_DAY, &row->interest_day_cents) < 0)
+		return -1;
+	if (row->interest_month_e4 && row->interest_day_cents)
+		return rcsv_both(p, COL_INTEREST, COL_INTEREST_DAY);
+	if (row->interest_day_cents > row->amount_cents) {
+		char f[32], a[32];
+
+		money_format(row->interest_day_cents, f, sizeof f);
+		money_format(row->amount_cents, a, sizeof a);
+		return rcsv_error(p, COL_INTEREST_DAY, "interest of %s a day is more than the amount %s", f,
+				  a);
+	}
+	return rcsv_after(p, COL_INTEREST_AFTER, row->interest_month_e4 || row->interest_day_cents,
+			  COL_INTEREST, COL_INTEREST_DAY, row->due_date, &row->interest_after);
+}
+
+static int rcsv_parse_rebate(struct rcsv *p, struct receivable_row *row)
+{
+	if (rcsv_amount(p, COL_REBATE, &row->rebate_cents) < 0)
+		return -1;
+	if (row->rebate_cents >= row->amount_cents) {
+		char r[32], a[32];
+
+		money_format(row->rebate_cents, r, sizeof r);
+		money_format(row->amount_cents, a, sizeof a);
+		return rcsv_error(p, COL_REBATE, "rebate %s must be less than the amount %s", r, a);
+	}
+	return 0;
+}
+
+/* The three discount tiers: columns and where the row keeps them. */
+struct rcsv_tier {
+	int col_amount, col_percent, col_until;
+};
+
+static const struct rcsv_tier rcsv_tiers[3] = {
+	{COL_DISCOUNT, COL_DISCOUNT_PERCENT, COL_DISCOUNT_UNTIL},
+	{COL_DISCOUNT2, COL_DISCOUNT2_PERCENT, COL_DISCOUNT2_UNTIL},
+	{COL_DISCOUNT3, COL_DISCOUNT3_PERCENT, COL_DISCOUNT3_UNTIL},
+};
+
+/* Discount tier k: an amount or a percentage until a date, on or before the
+ * due date (a discount is for paying early), each tier's date after the
+ * previous one's, no tier without the one before. */
+static int rcsv_parse_tier(struct rcsv *p, struct receivable_row *row, int k, int64_t *cents, int64_t *e4,
+			   cdate *until, cdate prev_until, bool prev_given)
+{
+	const struct rcsv_tier *t = &rcsv_tiers[k];
+	const char *s;
+	size_t len;
+	bool has_until;
+
+	if (rcsv_amount(p, t->col_amount, cents) < 0 || rcsv_percent(p, t->col_percent, e4) < 0)
+		return -1;
+	has_until = rcsv_cell(p, t->col_until, &s, &len);
+	if (has_until && rcsv_date(p, t->col_until, s, len, until) < 0)
+		return -1;
+	if (*cents && *e4)
+		return rcsv_both(p, t->col_amount, t->col_percent);
+	if (*cents == 0 && *e4 == 0) {
+		*until = CDATE_NONE;
+		if (!has_until)
+			return 0;
+		if (p->colpos[t->col_percent] >= 0)
+			return rcsv_error(p, t->col_amount,
+					  "%s or %s required (greater than zero) when %s is given",
+					  rcsv_columns[t->col_amount].name, rcsv_columns[t->col_percent].name,
+					  rcsv_columns[t->col_until].name);
+		return rcsv_error(p, t->col_amount, "required (greater than zero) when %s is given",
+				  rcsv_columns[t->col_until].name);
+	}
+	int given = *cents ? t->col_amount : t->col_percent;
+	if (!has_until)
+		return rcsv_error(p, t->col_until, "required when %s is given", rcsv_columns[given].name);
+	if (!prev_given)
+		return rcsv_error(p, given, "given without discount tier %d (%s or %s)", k,
+				  rcsv_columns[rcsv_tiers[k - 1].col_amount].name,
+				  rcsv_columns[rcsv_tiers[k - 1].col_percent].name);
+	if (*until > row->due_date || (prev_until != CDATE_NONE && *until <= prev_until)) {
+		char u[16], o[16];
+
+		date_format_iso(*until, u, sizeof u);
+		if (*until > row->due_date) {
+			date_format_iso(row->due_date, o, sizeof o);
+			return rcsv_error(p, t->col_until, "%s is after the due date %s", u, o);
+		}
+		date_format_iso(prev_until, o, sizeof o);
+		return rcsv_error(p, t->col_until, "%s must be after %s %s", u,
+				  rcsv_columns[rcsv_tiers[k - 1].col_until].name, o);
+	}
+	if (*e4 >= 1000000)
+		return rcsv_error(p, t->col_percent, "a discount must be less than 100%%");
+	if (*cents >= row->amount_cents - row->rebate_cents) {
+		char d[32], a[32];
+
+		money_format(*cents, d, sizeof d);
+		money_format(row->amount_cents - row->rebate_cents, a, sizeof a);
+		return rcsv_error(p, t->col_amount, "discount %s must be less than the amount %s%s", d, a,
+				  row->rebate_cents ? " less the rebate" : "");
+	}
+	return 0;
+}
+
+static int rcsv_parse_discounts(struct rcsv *p, struct receivable_row *row)
+{
+	if (rcsv_parse_tier(p, row, 0, &row->discount_cents, &row->discount_e4, &row->discount_until,
+			    CDATE_NONE, true) < 0)
+		return -1;
+	if (rcsv_parse_tier(p, row, 1, &row->discount2_cents, &row->discount2_e4, &row->discount2_until,
+			    row->discount_until, row->discount_until != CDATE_NONE) < 0)
+		return -1;
+	return rcsv_parse_tier(p, row, 2, &row->discount3_cents, &row->discount3_e4, &row->discount3_until,
+			       row->discount2_until, row->discount2_until != CDATE_NONE);
 }
 
 static int rcsv_parse_status(struct rcsv *p, struct receivable_row *row)
@@ -598,6 +777,10 @@ static int rcsv_row(struct rcsv *p, struct receivable_row *row)
 	row->line = p->line;
 	row->issue_date = CDATE_NONE;
 	row->discount_until = CDATE_NONE;
+	row->discount2_until = CDATE_NONE;
+	row->discount3_until = CDATE_NONE;
+	row->fine_after = CDATE_NONE;
+	row->interest_after = CDATE_NONE;
 
 	if (rcsv_parse_id(p, row) < 0)
 		return -1;
@@ -641,9 +824,8 @@ static int rcsv_row(struct rcsv *p, struct receivable_row *row)
 					  d);
 		}
 	}
-	if (rcsv_percent(p, COL_FINE, &row->fine_e4) < 0 ||
-	    rcsv_percent(p, COL_INTEREST, &row->interest_month_e4) < 0 ||
-	    rcsv_parse_discount(p, row) < 0 || rcsv_parse_status(p, row) < 0 ||
+	if (rcsv_parse_fine_interest(p, row) < 0 || rcsv_parse_rebate(p, row) < 0 ||
+	    rcsv_parse_discounts(p, row) < 0 || rcsv_parse_status(p, row) < 0 ||
 	    rcsv_parse_email(p, row) < 0 || rcsv_parse_phone(p, row) < 0 ||
 	    rcsv_parse_state(p, row) < 0 || rcsv_parse_account(p, row) < 0)
 		return -1;

@@ -33,16 +33,32 @@ struct receivable_row {
 	char nosso_numero[21];     /* normalized */
 	char pix_txid[36];         /* "" when absent; 26-35 [A-Za-z0-9] */
 	cdate issue_date;          /* CDATE_NONE when absent */
-	int64_t fine_e4;           /* multa, percent x 10000 (2% = 20000); 0 when absent */
-	int64_t interest_month_e4; /* juros de mora per month, percent x 10000 */
-	int64_t discount_cents;    /* 0 when absent */
-	cdate discount_until;      /* CDATE_NONE when absent; required with a discount */
+	/* Charge terms (README "Receivables CSV"); 0 / CDATE_NONE when absent.
+	 * Of each pair "amount or percent" at most one is set. */
+	int64_t fine_e4;            /* multa, percent x 10000 (2% = 20000) ... */
+	int64_t fine_cents;         /* ... or a fixed amount */
+	cdate fine_after;           /* fine only for payments after this date */
+	int64_t interest_month_e4;  /* juros de mora per month, percent x 10000 ... */
+	int64_t interest_day_cents; /* ... or a fixed amount per day */
+	cdate interest_after;       /* interest runs only after this date */
+	int64_t rebate_cents;       /* abatimento */
+	int64_t discount_cents;     /* discount tier 1: an amount ... */
+	int64_t discount_e4;        /* ... or percent x 10000 */
+	cdate discount_until;       /* required with a discount */
+	int64_t discount2_cents, discount2_e4; /* tiers 2 and 3: later limits */
+	cdate discount2_until;
+	int64_t discount3_cents, discount3_e4;
+	cdate discount3_until;
 	enum receivable_status status;
 	char email[121];
 	char phone[32];            /* digits and a leading '+' only */
 	char state[3];             /* UF, uppercase, "" when absent */
 	char account[33];          /* collection account label ("" = the bank's only account) */
 };
+
+/* fine_after and interest_after are at most this many days after the due
+ * date: ten years, far beyond any real grace, within what dates can hold. */
+#define RECEIVABLE_MAX_GRACE_DAYS 3660
 
 typedef int (*receivable_fn)(void *ctx, const struct receivable_row *row, struct diag *d);
 

@@ -97,8 +97,8 @@ static int on_wal_commit(void *ctx, sqlite3 *db, const char *name, int frames)
 	return SQLITE_OK;
 }
 
-/* Whether CNAB events keyed by the plain identity hash (before schema 6)
- * are in the ledger (see migration 6). */
+/* Whether CNAB events keyed by the plain identity hash (before schema 11)
+ * are in the ledger (see migration 11). */
 static int read_legacy_keys(struct ledger *lg, struct diag *d)
 {
 	sqlite3_stmt *st;
@@ -185,10 +185,14 @@ int ledger_open(const char *path, bool create, struct ledger **out, bool *create
 	 * For a large import it costs nothing measurable: the checkpoint that
 	 * follows the commit has to flush the same pages anyway. */
 	/* cache_size: a 64 MB page cache keeps a large import's index pages in
-	 * memory instead of spilling them to the WAL and reading them back. */
+	 * memory instead of spilling them to the WAL and reading them back.
+	 * temp_store=MEMORY: a statement that fires a trigger (the receivable
+	 * history of migration 6) keeps a statement journal: in a temporary
+	 * file it made a receivables import 4.5 times slower than without the
+	 * history, in memory 1.5 times. */
 	if (exec(lg,
 		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		 " PRAGMA cache_size=-65536;",
+		 " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
 		 d) !=
 		    0 ||
 	    migrate(lg, d) != 0) {
@@ -212,12 +216,10 @@ void ledger_close(struct ledger *lg)
 		return;
 	ledger_writer_stop(lg);
 	ledger_store_cancel(lg);
-	sqlite3_stmt **all[] = {&lg->st_event_insert,	   &lg->st_outcome_insert, &lg->st_allocation_insert,
-				&lg->st_receivable_by_ref, &lg->st_receivable_allocated, &lg->st_journal_insert,
-				&lg->st_journal_last,	   &lg->st_receivable_by_ext,	  &lg->st_receivable_insert,
-				&lg->st_receivable_update, &lg->st_receivable_bank_state};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		sqlite3_finalize(*all[i]);
+	/* Every cached statement, whoever prepared it: a new one can't leak. */
+	sqlite3_stmt *st;
+	while ((st = sqlite3_next_stmt(lg->db, NULL)) != NULL)
+		sqlite3_finalize(st);
 	sqlite3_close(lg->db);
 	ledger_ordinals_free(lg);
 	free(lg);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/money.h"
 #include "ledger/ledger_internal.h"
 
 int ledger_import_lookup(struct ledger *lg, const char *sha256, struct ledger_import_info *info,
@@ -88,20 +89,28 @@ static void bind_static(sqlite3_stmt *st, int idx, const char *s)
 
 /* Whether the event already in the ledger under this hash has this very
  * identity (a re-sent line: 1), another one (a hash collision: 0), or
- * -1 on error. Rows keep the identity text only when it cannot be rebuilt
- * from their columns (identity = '' otherwise). */
-static int same_identity(struct ledger *lg, int64_t hash, const char *identity, struct diag *d)
+ * -1 on error; when it is the same, *known_cents and *known_import (may be
+ * NULL) get its amount and import. Rows keep the identity text only when
+ * it cannot be rebuilt from their columns (identity = '' otherwise). */
+static int same_identity(struct ledger *lg, int64_t hash, const char *identity, int64_t *known_cents,
+			 int64_t *known_import, struct diag *d)
 {
-	sqlite3_stmt *q;
 	int same = 0;
-	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT identity, identity_ordinal, bank, agreement, nosso_numero_raw, occurrence,"
-			       " occurrence_date, paid_cents, credit_date FROM event WHERE identity_hash = ?",
-			       -1, &q, NULL) != SQLITE_OK)
-		return ledger_sql_error(lg, d, "checking an event identity");
+	/* Kept prepared: a ledger upgraded from before schema 11 asks this for
+	 * every new CNAB event (its legacy key). */
+	if (ledger_prepare(lg, &lg->st_event_by_hash,
+			   "SELECT identity, identity_ordinal, bank, agreement, nosso_numero_raw, occurrence,"
+			   " occurrence_date, paid_cents, credit_date, import_id FROM event WHERE identity_hash = ?",
+			   d))
+		return -1;
+	sqlite3_stmt *q = lg->st_event_by_hash;
 	sqlite3_bind_int64(q, 1, hash);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
+		if (known_cents)
+			*known_cents = sqlite3_column_int64(q, 7);
+		if (known_import)
+			*known_import = sqlite3_column_int64(q, 9);
 		const char *t = (const char *)sqlite3_column_text(q, 0);
 		if (t && *t) {
 			same = strcmp(t, identity) == 0;
@@ -118,10 +127,10 @@ static int same_identity(struct ledger *lg, int64_t hash, const char *identity, 
 			same = strcmp(stored, identity) == 0;
 		}
 	}
-	sqlite3_finalize(q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ledger_sql_error(lg, d, "checking an event identity");
-	return same;
+		ledger_sql_error(lg, d, "checking an event identity");
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? same : -1;
 }
 
 int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
@@ -232,8 +241,8 @@ int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, b
 	sqlite3_bind_int(st, i++, ev->payer_document_partial != 0);
 	if (q->derived && lg->legacy_keys) {
 		/* The ledger holds CNAB events keyed by the plain hash (before
-		 * schema 6): a re-sent line may be one of them. */
-		int same = same_identity(lg, q->legacy_hash, q->identity, d);
+		 * schema 11): a re-sent line may be one of them. */
+		int same = same_identity(lg, q->legacy_hash, q->identity, NULL, NULL, d);
 		if (same < 0) {
 			sqlite3_clear_bindings(st);
 			return -1;
@@ -254,13 +263,28 @@ int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, b
 	*inserted = sqlite3_changes(lg->db) == 1;
 	if (!*inserted) {
 		/* Same hash: make sure it is the same identity, not a collision. */
-		int same = same_identity(lg, q->hash, q->identity, d);
+		int64_t known_cents = 0, known_import = 0;
+		int same = same_identity(lg, q->hash, q->identity, &known_cents, &known_import, d);
 		if (same < 0)
 			return -1;
 		if (!same)
 			return diag_set(d, DIAG_ERROR, lg->path, ev->line, 0, NULL,
 					"event identity hash collision (%s); refusing rather than skipping it",
 					q->identity);
+		/* A bank id (endToEndId, rtrId) names one movement of money: seen
+		 * again with another amount it is a conflict, never an update
+		 * (reference/pix.md §8). Only the amount is compared: dates and
+		 * references legitimately differ between an API Pix notification
+		 * and a statement line of the same Pix. */
+		if (!q->derived && !ev->weak_identity && known_cents != ev->paid_cents) {
+			char was[32], now[32];
+			money_format(known_cents, was, sizeof was);
+			money_format(ev->paid_cents, now, sizeof now);
+			return diag_set(d, DIAG_ERROR, "", 0, 0, NULL,
+					"line %ld: %s was recorded with amount %s by import #%lld, this file says %s: a "
+					"repeated id with a different amount is a conflict, not an update",
+					ev->line, q->identity, was, (long long)known_import, now);
+		}
 	}
 	return 0;
 }

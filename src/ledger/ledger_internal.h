@@ -22,6 +22,16 @@ struct ledger {
 	sqlite3_stmt *st_receivable_insert;
 	sqlite3_stmt *st_receivable_update;
 	sqlite3_stmt *st_receivable_bank_state;
+	sqlite3_stmt *st_receivable_by_txid;
+	sqlite3_stmt *st_receivables_of_debtor;
+	sqlite3_stmt *st_receivables_of_cpf_middle;
+	sqlite3_stmt *st_receivables_of_like;
+	sqlite3_stmt *st_credit_by_e2e;
+	sqlite3_stmt *st_live_allocations;
+	sqlite3_stmt *st_allocation_add;
+	sqlite3_stmt *st_event_unapplied;
+	sqlite3_stmt *st_candidate_add;
+	sqlite3_stmt *st_event_by_hash; /* ledger_import.c: the identity behind a key */
 	/* Per-file count of identical event identities (64-bit hash -> count):
 	 * two identical lines in one file are two real events (a boleto paid
 	 * twice the same day), the same line in another file is a re-send. */
@@ -35,7 +45,7 @@ struct ledger {
 	size_t ord_cap, ord_len;
 	struct ledger_writer *writer; /* ledger_writer.c; NULL until events are queued */
 	int wal_frames;               /* WAL size after the last commit (wal hook) */
-	bool legacy_keys;             /* CNAB events from before schema 6 are in the ledger */
+	bool legacy_keys;             /* CNAB events from before schema 11 are in the ledger */
 	struct ledger_store_job *store_job; /* ledger_store.c: a copy in progress */
 };
 
@@ -45,7 +55,7 @@ struct ledger {
 struct ledger_queued_event {
 	int64_t import_id;
 	int64_t hash;        /* the identity key stored in event.identity_hash */
-	int64_t legacy_hash; /* the plain hash (the key of events before schema 6) */
+	int64_t legacy_hash; /* the plain hash (the key of events before schema 11) */
 	uint32_t ordinal; /* 0: none (a bank-given identity) */
 	bool derived;     /* the identity is rebuilt from the columns: stored as '' */
 	size_t idlen;
@@ -119,7 +129,7 @@ size_t ledger_identity_cnab(char *buf, size_t n, int bank, const char *agreement
 size_t ledger_identity_add_ordinal(char *buf, size_t n, size_t len, uint32_t ordinal);
 /* The 64-bit hash of an identity text. */
 uint64_t ledger_identity_hash(const char *s, size_t len);
-/* The key stored in event.identity_hash for a CNAB identity from schema 6
+/* The key stored in event.identity_hash for a CNAB identity from schema 11
  * on: 24 bits from the nosso número (normalized), then the top 40 bits of
  * the identity's hash. */
 int64_t ledger_identity_key(const char *nosso_numero, uint64_t hash);
@@ -135,5 +145,11 @@ uint32_t ledger_ordinal_next(struct ledger *lg, uint64_t key);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" ($CONCILIA_NOW overrides, for tests). */
 void ledger_now(char *buf, size_t n);
+
+/* SHA-256 over a run's outcome, candidate, allocation and state rows in a
+ * canonical text form (ledger_verify.c); hex >= 65 bytes. */
+int ledger_run_digest(struct ledger *lg, int64_t run_id, char *hex, struct diag *d);
+/* The same for one allocation row (allocations made outside a run). */
+int ledger_allocation_digest(struct ledger *lg, int64_t id, char *hex, struct diag *d);
 
 #endif

@@ -11,7 +11,9 @@
 #define RECEIVABLE_COLUMNS                                                                          \
 	"id, ext_id, debtor_document, debtor_name, amount_cents, due_date, bank, nosso_numero,"    \
 	" nosso_numero_raw, pix_txid, issue_date, fine_e4, interest_month_e4, discount_cents,"      \
-	" discount_until, erp_status, email, phone, state, account"
+	" discount_until, erp_status, email, phone, state, account, fine_cents, fine_after,"                \
+	" interest_day_cents, interest_after, rebate_cents, discount_e4, discount2_cents, discount2_e4,"    \
+	" discount2_until, discount3_cents, discount3_e4, discount3_until"
 
 static enum receivable_status status_from_name(const unsigned char *s)
 {
@@ -45,6 +47,18 @@ static void read_row(sqlite3_stmt *st, struct ledger_receivable *out)
 	ledger_column_copy(st, 17, r->phone, sizeof r->phone);
 	ledger_column_copy(st, 18, r->state, sizeof r->state);
 	ledger_column_copy(st, 19, r->account, sizeof r->account);
+	r->fine_cents = sqlite3_column_int64(st, 20);
+	r->fine_after = ledger_column_date(st, 21);
+	r->interest_day_cents = sqlite3_column_int64(st, 22);
+	r->interest_after = ledger_column_date(st, 23);
+	r->rebate_cents = sqlite3_column_int64(st, 24);
+	r->discount_e4 = sqlite3_column_int64(st, 25);
+	r->discount2_cents = sqlite3_column_int64(st, 26);
+	r->discount2_e4 = sqlite3_column_int64(st, 27);
+	r->discount2_until = ledger_column_date(st, 28);
+	r->discount3_cents = sqlite3_column_int64(st, 29);
+	r->discount3_e4 = sqlite3_column_int64(st, 30);
+	r->discount3_until = ledger_column_date(st, 31);
 }
 
 /* Names the first field that differs, or NULL when the rows are the same
@@ -75,6 +89,18 @@ static const char *first_difference(const struct receivable_row *a, const struct
 	DIFF_STR(phone)
 	DIFF_STR(state)
 	DIFF_STR(account)
+	DIFF_NUM(fine_cents)
+	DIFF_NUM(fine_after)
+	DIFF_NUM(interest_day_cents)
+	DIFF_NUM(interest_after)
+	DIFF_NUM(rebate_cents)
+	DIFF_NUM(discount_e4)
+	DIFF_NUM(discount2_cents)
+	DIFF_NUM(discount2_e4)
+	DIFF_NUM(discount2_until)
+	DIFF_NUM(discount3_cents)
+	DIFF_NUM(discount3_e4)
+	DIFF_NUM(discount3_until)
 #undef DIFF_STR
 #undef DIFF_NUM
 	return NULL;
@@ -118,6 +144,19 @@ static void bind_row(sqlite3_stmt *st, const struct receivable_row *r)
 	ledger_bind_text_or_null(st, 17, r->phone);
 	ledger_bind_text_or_null(st, 18, r->state);
 	ledger_bind_text_or_null(st, 19, r->account);
+	/* 20 and 21 are the source and the time (ledger_receivable_put). */
+	sqlite3_bind_int64(st, 22, r->fine_cents);
+	ledger_bind_date(st, 23, r->fine_after);
+	sqlite3_bind_int64(st, 24, r->interest_day_cents);
+	ledger_bind_date(st, 25, r->interest_after);
+	sqlite3_bind_int64(st, 26, r->rebate_cents);
+	sqlite3_bind_int64(st, 27, r->discount_e4);
+	sqlite3_bind_int64(st, 28, r->discount2_cents);
+	sqlite3_bind_int64(st, 29, r->discount2_e4);
+	ledger_bind_date(st, 30, r->discount2_until);
+	sqlite3_bind_int64(st, 31, r->discount3_cents);
+	sqlite3_bind_int64(st, 32, r->discount3_e4);
+	ledger_bind_date(st, 33, r->discount3_until);
 }
 
 int ledger_receivable_put(struct ledger *lg, const char *filename, const struct receivable_row *row,
@@ -171,10 +210,13 @@ int ledger_receivable_put(struct ledger *lg, const char *filename, const struct 
 			" discount_until=?14, erp_status=?15,"
 			" status=CASE ?15 WHEN 'cancelled' THEN 'cancelled' ELSE 'open' END,"
 			" email=?16, phone=?17, state=?18, account=?19, source=?20,"
-			" updated_at=?21 WHERE ext_id=?1"
+			" updated_at=?21, fine_cents=?22, fine_after=?23, interest_day_cents=?24,"
+			" interest_after=?25, rebate_cents=?26, discount_e4=?27, discount2_cents=?28,"
+			" discount2_e4=?29, discount2_until=?30, discount3_cents=?31, discount3_e4=?32,"
+			" discount3_until=?33 WHERE ext_id=?1"
 		      : "INSERT INTO receivable(" RECEIVABLE_COLUMNS
 			", status, source, created_at, updated_at) VALUES (NULL,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
-			"?12,?13,?14,?15,?16,?17,?18,?19,"
+			"?12,?13,?14,?15,?16,?17,?18,?19,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,"
 			"CASE ?15 WHEN 'cancelled' THEN 'cancelled' ELSE 'open' END,?20,?21,?21)";
 	sqlite3_stmt **cached = found ? &lg->st_receivable_update : &lg->st_receivable_insert;
 	if (ledger_prepare(lg, cached, sql, d))
@@ -223,9 +265,13 @@ int ledger_receivable_by_ref(struct ledger *lg, int bank, const char *nosso_nume
 int ledger_receivable_allocated(struct ledger *lg, int64_t rowid, int64_t *allocated_cents,
 				bool *settled, struct diag *d)
 {
+	/* Undo and reversal rows are negative and point at what they undo: the
+	 * sum is what stays applied, and a settling row only counts while
+	 * nothing reversed it. */
 	if (ledger_prepare(lg, &lg->st_receivable_allocated,
-			   "SELECT COALESCE(SUM(cents), 0), COALESCE(MAX(settles), 0) FROM allocation"
-			   " WHERE receivable_id = ?",
+			   "SELECT COALESCE(SUM(a.cents), 0),"
+			   " COALESCE(MAX(a.settles AND NOT EXISTS (SELECT 1 FROM allocation b WHERE b.reverses = a.id)), 0)"
+			   " FROM allocation a WHERE a.receivable_id = ?",
 			   d))
 		return -1;
 	sqlite3_stmt *st = lg->st_receivable_allocated;
@@ -239,4 +285,135 @@ int ledger_receivable_allocated(struct ledger *lg, int64_t rowid, int64_t *alloc
 	*settled = sqlite3_column_int(st, 1) != 0;
 	sqlite3_reset(st);
 	return 0;
+}
+
+/* One row by a unique key: 1 found, 0 not, -1 error. */
+static int receivable_one(struct ledger *lg, sqlite3_stmt **cached, const char *sql, const char *key,
+			  struct ledger_receivable *out, struct diag *d)
+{
+	if (ledger_prepare(lg, cached, sql, d))
+		return -1;
+	sqlite3_stmt *st = *cached;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_row(st, out);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "looking up a receivable");
+	return rc == SQLITE_ROW;
+}
+
+int ledger_receivable_by_txid(struct ledger *lg, const char *txid, struct ledger_receivable *out,
+			      struct diag *d)
+{
+	return receivable_one(lg, &lg->st_receivable_by_txid,
+			      "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE pix_txid = ? LIMIT 1", txid, out, d);
+}
+
+int ledger_receivable_by_ext_id(struct ledger *lg, const char *ext_id, struct ledger_receivable *out,
+				struct diag *d)
+{
+	return find_by_ext_id(lg, ext_id, out, d);
+}
+
+int ledger_receivables_of_debtor(struct ledger *lg, const char *pattern, struct ledger_receivable *out, int max,
+				 struct diag *d)
+{
+	/* A full document uses its index; the masked CPF of Pix receipts
+	 * ("***123456**") the index on digits 4-9; any other mask is a LIKE. */
+	size_t n = strlen(pattern);
+	bool masked = strchr(pattern, '*') != NULL;
+	bool cpf_middle = masked && n == 11 && strspn(pattern, "*") == 3 && strspn(pattern + 3, "0123456789") == 6 &&
+			  strcmp(pattern + 9, "**") == 0;
+	char like[16], middle[8];
+	sqlite3_stmt **cached;
+	const char *sql;
+	const char *key = pattern;
+	if (!masked) {
+		cached = &lg->st_receivables_of_debtor;
+		sql = "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE debtor_document = ?1"
+		      " AND erp_status IN ('open','disputed') ORDER BY due_date, id";
+	} else if (cpf_middle) {
+		memcpy(middle, pattern + 3, 6);
+		middle[6] = '\0';
+		key = middle;
+		cached = &lg->st_receivables_of_cpf_middle;
+		sql = "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE length(debtor_document) = 11"
+		      " AND substr(debtor_document, 4, 6) = ?1 AND erp_status IN ('open','disputed')"
+		      " ORDER BY due_date, id";
+	} else {
+		if (n >= sizeof like)
+			return 0;
+		for (size_t i = 0; i <= n; i++)
+			like[i] = pattern[i] == '*' ? '_' : pattern[i];
+		key = like;
+		cached = &lg->st_receivables_of_like;
+		sql = "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE debtor_document LIKE ?1"
+		      " AND erp_status IN ('open','disputed') ORDER BY due_date, id";
+	}
+	if (ledger_prepare(lg, cached, sql, d))
+		return -1;
+	sqlite3_stmt *st = *cached;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int total = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (total < max)
+			read_row(st, &out[total]);
+		total++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "listing a debtor's receivables");
+	return total;
+}
+
+int ledger_receivables_scan(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx,
+			    struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "SELECT " RECEIVABLE_COLUMNS " FROM receivable ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading receivables");
+	int rc, stop = 0;
+	struct ledger_receivable r;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &r);
+		stop = fn(ctx, &r);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "reading receivables");
+	return 0;
+}
+
+int ledger_receivable_by_id(struct ledger *lg, const char *ext_id, struct ledger_receivable *out,
+			    struct diag *d)
+{
+	return find_by_ext_id(lg, ext_id, out, d);
+}
+
+int ledger_receivables_due_before(struct ledger *lg, cdate before,
+				  int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx,
+				  struct diag *d)
+{
+	sqlite3_stmt *st;
+	struct ledger_receivable r;
+	int rc = 0, step;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT " RECEIVABLE_COLUMNS " FROM receivable"
+			       " WHERE erp_status = 'open' AND due_date < ? ORDER BY due_date, id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "listing overdue receivables");
+	ledger_bind_date(st, 1, before);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &r);
+		rc = fn(ctx, &r);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ledger_sql_error(lg, d, "listing overdue receivables");
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sha256.h"
 #include "ledger/ledger_internal.h"
 
 #define EVENT_COLUMNS                                                                               \
@@ -109,6 +110,22 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 	return rc;
 }
 
+int ledger_pending_count(struct ledger *lg, long *count, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT COUNT(*) FROM event e WHERE e.kind IN " LEDGER_RECONCILED_KINDS
+			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "counting pending events");
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_sql_error(lg, d, "counting pending events");
+	return 0;
+}
+
 int ledger_receivable_bank_state(struct ledger *lg, int64_t rowid, char *out, size_t n, struct diag *d)
 {
 	out[0] = '\0';
@@ -176,18 +193,20 @@ int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct dia
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "finishing a reconciliation run");
-	char subject[32], detail[64];
+	char subject[32], detail[160], digest[SHA256_HEX_LEN + 1];
+	if (ledger_run_digest(lg, run_id, digest, d))
+		return -1;
 	snprintf(subject, sizeof subject, "run %lld", (long long)run_id);
-	snprintf(detail, sizeof detail, "%ld bank events reconciled", events);
+	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 %s", events, digest);
 	return ledger_journal(lg, "reconcile.run", subject, detail, d);
 }
 
-int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, struct diag *d)
+int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, int64_t *outcome_id, struct diag *d)
 {
 	if (ledger_prepare(lg, &lg->st_outcome_insert,
 			   "INSERT INTO outcome(event_id, run_id, receivable_id, category, rule, paid_cents,"
-			   " expected_cents, allocated_cents, excess_cents, settles, detail)"
-			   " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+			   " expected_cents, allocated_cents, excess_cents, settles, detail, needs_human)"
+			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 			   d))
 		return -1;
 	sqlite3_stmt *st = lg->st_outcome_insert;
@@ -205,14 +224,20 @@ int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, struct
 	sqlite3_bind_int64(st, 9, o->excess_cents);
 	sqlite3_bind_int(st, 10, o->settles);
 	ledger_bind_text_or_null(st, 11, o->detail);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	sqlite3_bind_int(st, 12, o->needs_human);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording an outcome");
+	if (outcome_id)
+		*outcome_id = sqlite3_last_insert_rowid(lg->db);
 
 	if (!o->receivable_id || (o->allocated_cents == 0 && !o->settles))
 		return 0;
 	if (ledger_prepare(lg, &lg->st_allocation_insert,
-			   "INSERT INTO allocation(event_id, receivable_id, cents, rule, settles, actor, created_at)"
-			   " VALUES (?,?,?,?,?,?,?)",
+			   "INSERT INTO allocation(event_id, receivable_id, cents, rule, settles, actor, created_at,"
+			   " run_id, rule_set)"
+			   " VALUES (?,?,?,?,?,?,?,?,?)",
 			   d))
 		return -1;
 	st = lg->st_allocation_insert;
@@ -229,7 +254,14 @@ int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, struct
 		at = now;
 	}
 	sqlite3_bind_text(st, 7, at, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (o->run_id)
+		sqlite3_bind_int64(st, 8, o->run_id);
+	else
+		sqlite3_bind_null(st, 8);
+	ledger_bind_text_or_null(st, 9, o->rule_set);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording an allocation");
 	return 0;
 }

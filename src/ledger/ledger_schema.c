@@ -185,7 +185,191 @@ const char *const ledger_migrations[] = {
 	"CREATE TRIGGER exception_resolution_no_delete BEFORE DELETE ON exception_resolution"
 	" BEGIN SELECT RAISE(ABORT, 'exception resolutions are append-only'); END;",
 
-	/* 6: faster large imports (bench/RESULTS.md).
+	/* 6: the full matcher (rules R1-R6, undo, the exception queue).
+	 * - outcome.needs_human: decided by the matcher when it writes the row,
+	 *   so the queue is one indexed query (rows written before are filled
+	 *   in once, with the append-only trigger lifted for that statement).
+	 * - outcome_candidate: the receivables an AMBIGUOUS or proposed (R4-R6)
+	 *   outcome points at, for the human who decides.
+	 * - allocation.run_id / rule_set: which run and which version of the
+	 *   rules applied the money; undo rows carry the reason.
+	 * - the masked CPF of Pix receipts shows digits 4-9: an index on them. */
+	"ALTER TABLE outcome ADD COLUMN needs_human INTEGER NOT NULL DEFAULT 0;"
+	"DROP TRIGGER outcome_no_update;"
+	"UPDATE outcome SET needs_human = 1 WHERE category IN ('UNDERPAID','OVERPAID','DUPLICATE_PAYMENT',"
+	"  'UNKNOWN_REFERENCE','PAID_CLOSED_RECEIVABLE','REGISTRATION_REJECTED','UNKNOWN_OCCURRENCE');"
+	"CREATE TRIGGER outcome_no_update BEFORE UPDATE ON outcome BEGIN SELECT RAISE(ABORT, 'outcomes are append-only'); END;"
+	"CREATE TRIGGER outcome_no_delete BEFORE DELETE ON outcome BEGIN SELECT RAISE(ABORT, 'outcomes are append-only'); END;"
+	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE INDEX outcome_needing_human ON outcome(id) WHERE needs_human = 1;"
+	"ALTER TABLE allocation ADD COLUMN run_id INTEGER REFERENCES run(id);"
+	"ALTER TABLE allocation ADD COLUMN rule_set TEXT;"
+	"CREATE INDEX allocation_by_event ON allocation(event_id);"
+	"CREATE INDEX allocation_by_reverses ON allocation(reverses) WHERE reverses IS NOT NULL;"
+	"CREATE TABLE outcome_candidate ("
+	"  id INTEGER PRIMARY KEY,"
+	"  outcome_id INTEGER NOT NULL REFERENCES outcome(id),"
+	"  receivable_id INTEGER NOT NULL REFERENCES receivable(id),"
+	"  rule TEXT NOT NULL,"
+	"  cents INTEGER NOT NULL"
+	");"
+	"CREATE INDEX outcome_candidate_by_outcome ON outcome_candidate(outcome_id);"
+	"CREATE TRIGGER outcome_candidate_no_update BEFORE UPDATE ON outcome_candidate"
+	" BEGIN SELECT RAISE(ABORT, 'candidates are append-only'); END;"
+	"CREATE TRIGGER outcome_candidate_no_delete BEFORE DELETE ON outcome_candidate"
+	" BEGIN SELECT RAISE(ABORT, 'candidates are append-only'); END;"
+	"CREATE INDEX receivable_by_cpf_middle ON receivable(substr(debtor_document, 4, 6))"
+	"  WHERE length(debtor_document) = 11;"
+	/* A resolution covers the undos before it: the newest allocation id
+	 * when it was written (timestamps can tie; ids can't). */
+	"ALTER TABLE exception_resolution ADD COLUMN after_allocation INTEGER NOT NULL DEFAULT 0;",
+
+	/* 7: the rest of a receivable's charge terms (CNAB 240 segments P and
+	 * R): a fixed fine instead of a percentage, a fixed amount of interest
+	 * per day instead of a monthly rate, the dates after which each
+	 * starts, the rebate (abatimento), discount tier 1 as a percentage,
+	 * and discount tiers 2 and 3. Existing rows keep their meaning: all
+	 * zero / NULL. */
+	"ALTER TABLE receivable ADD COLUMN fine_cents INTEGER NOT NULL DEFAULT 0 CHECK (fine_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN fine_after TEXT;"
+	"ALTER TABLE receivable ADD COLUMN interest_day_cents INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (interest_day_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN interest_after TEXT;"
+	"ALTER TABLE receivable ADD COLUMN rebate_cents INTEGER NOT NULL DEFAULT 0 CHECK (rebate_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount_e4 INTEGER NOT NULL DEFAULT 0 CHECK (discount_e4 >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount2_cents INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (discount2_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount2_e4 INTEGER NOT NULL DEFAULT 0 CHECK (discount2_e4 >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount2_until TEXT;"
+	"ALTER TABLE receivable ADD COLUMN discount3_cents INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (discount3_cents >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount3_e4 INTEGER NOT NULL DEFAULT 0 CHECK (discount3_e4 >= 0);"
+	"ALTER TABLE receivable ADD COLUMN discount3_until TEXT;",
+
+	/* 8: reports "as of" a past date. A receivable row is updated in place
+	 * by later ERP imports, so what the report needs of it (face value, ERP
+	 * state, due date, debtor) is copied by triggers into an append-only
+	 * history; the version valid at time T is the latest with at < T. Rows
+	 * that existed before this migration get one version (origin
+	 * 'migration') stamped with their creation time and their values of
+	 * today: history older than the upgrade is not known.
+	 * allocation_by_reverses: the balance of a receivable skips allocations
+	 * that a later compensating row (undo) reverses. */
+	"CREATE TABLE receivable_version ("
+	"  id INTEGER PRIMARY KEY,"
+	"  receivable_id INTEGER NOT NULL REFERENCES receivable(id),"
+	"  amount_cents INTEGER NOT NULL,"
+	"  erp_status TEXT NOT NULL,"
+	"  due_date TEXT NOT NULL,"
+	"  debtor_document TEXT NOT NULL,"
+	"  debtor_name TEXT NOT NULL,"
+	"  origin TEXT NOT NULL CHECK (origin IN ('insert','update','migration')),"
+	"  at TEXT NOT NULL"
+	");"
+	"CREATE INDEX receivable_version_by_receivable ON receivable_version(receivable_id, at, id);"
+	"CREATE INDEX IF NOT EXISTS allocation_by_reverses ON allocation(reverses) WHERE reverses IS NOT NULL;"
+	"INSERT INTO receivable_version(receivable_id, amount_cents, erp_status, due_date, debtor_document,"
+	"  debtor_name, origin, at)"
+	" SELECT id, amount_cents, erp_status, due_date, debtor_document, debtor_name, 'migration', created_at"
+	" FROM receivable ORDER BY id;"
+	"CREATE TRIGGER receivable_version_on_insert AFTER INSERT ON receivable BEGIN"
+	" INSERT INTO receivable_version(receivable_id, amount_cents, erp_status, due_date, debtor_document,"
+	"  debtor_name, origin, at)"
+	" VALUES (NEW.id, NEW.amount_cents, NEW.erp_status, NEW.due_date, NEW.debtor_document,"
+	"  NEW.debtor_name, 'insert', NEW.created_at);"
+	" END;"
+	"CREATE TRIGGER receivable_version_on_update AFTER UPDATE ON receivable"
+	" WHEN OLD.amount_cents IS NOT NEW.amount_cents OR OLD.erp_status IS NOT NEW.erp_status"
+	"  OR OLD.due_date IS NOT NEW.due_date OR OLD.debtor_document IS NOT NEW.debtor_document"
+	"  OR OLD.debtor_name IS NOT NEW.debtor_name BEGIN"
+	" INSERT INTO receivable_version(receivable_id, amount_cents, erp_status, due_date, debtor_document,"
+	"  debtor_name, origin, at)"
+	" VALUES (NEW.id, NEW.amount_cents, NEW.erp_status, NEW.due_date, NEW.debtor_document,"
+	"  NEW.debtor_name, 'update', NEW.updated_at);"
+	" END;"
+	"CREATE TRIGGER receivable_version_no_update BEFORE UPDATE ON receivable_version"
+	" BEGIN SELECT RAISE(ABORT, 'receivable versions are append-only'); END;"
+	"CREATE TRIGGER receivable_version_no_delete BEFORE DELETE ON receivable_version"
+	" BEGIN SELECT RAISE(ABORT, 'receivable versions are append-only'); END;",
+
+	/* 9: the beneficiary's collection accounts (what every boleto and Pix
+	 * QR prints: bank data, company name, CNPJ and address, Pix key) and
+	 * the lookups the charge gate makes for every outbound document.
+	 * - account: one row per collection account, referenced by label from
+	 *   receivable.account (or found by bank when the bank has one
+	 *   account). options holds the codec's per-bank --opt pairs, one
+	 *   KEY=VALUE per line. nn_with_dv: the receivables' nosso número ends
+	 *   with its check digit (as some banks' returns write it).
+	 * - event_by_ref, event_by_txid: "is a payment with this reference
+	 *   waiting to be reconciled?" is asked per document; without them
+	 *   it is a scan of every event. */
+	"CREATE TABLE account ("
+	"  id INTEGER PRIMARY KEY,"
+	"  label TEXT NOT NULL UNIQUE,"
+	"  bank INTEGER NOT NULL CHECK (bank BETWEEN 1 AND 999),"
+	"  agency TEXT NOT NULL,"
+	"  account TEXT NOT NULL,"
+	"  wallet TEXT,"
+	"  agreement TEXT,"
+	"  options TEXT,"
+	"  nn_with_dv INTEGER NOT NULL DEFAULT 0,"
+	"  name TEXT NOT NULL,"
+	"  document TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  city TEXT NOT NULL,"
+	"  uf TEXT,"
+	"  cep TEXT,"
+	"  pix_key TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL"
+	");"
+	"CREATE INDEX account_by_bank ON account(bank);"
+	"CREATE INDEX event_by_ref ON event(bank, nosso_numero);"
+	"CREATE INDEX event_by_txid ON event(txid) WHERE txid IS NOT NULL;",
+
+	/* 10: the drop-folder hook (concilia inbox / watch).
+	 * - intake: one row per file the hook took from a drop folder, written
+	 *   in the same transaction as its import (or on its own for rejected
+	 *   files and duplicates) before the file is moved: where it goes
+	 *   (destination, an absolute path reserved for it) and what it was.
+	 *   filed_at stays NULL until the move is done and durable, so a run
+	 *   killed in between finishes that exact move on restart: a file
+	 *   imported by the interrupted run goes to processed/, never to
+	 *   duplicates/. At most one unfiled row per inbox file name.
+	 * - intake_notice: what a human must hear about (a rejected or held
+	 *   file, a reconciliation that needs one); notified_at is set once the
+	 *   attention command ran, so a kill in between repeats the notice
+	 *   rather than losing it. */
+	"CREATE TABLE intake ("
+	"  id INTEGER PRIMARY KEY,"
+	"  inbox TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('processed','rejected','held','duplicate')),"
+	"  destination TEXT NOT NULL,"
+	"  import_id INTEGER REFERENCES import(id),"
+	"  diagnostics TEXT,"
+	"  recorded_at TEXT NOT NULL,"
+	"  filed_at TEXT,"
+	"  note TEXT"
+	");"
+	"CREATE UNIQUE INDEX intake_unfiled ON intake(inbox, name) WHERE filed_at IS NULL;"
+	"CREATE INDEX intake_by_sha ON intake(sha256);"
+	"CREATE TRIGGER intake_no_delete BEFORE DELETE ON intake"
+	" BEGIN SELECT RAISE(ABORT, 'intake rows are kept'); END;"
+	"CREATE TABLE intake_notice ("
+	"  id INTEGER PRIMARY KEY,"
+	"  inbox TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('rejected','held','needs_human')),"
+	"  file TEXT,"
+	"  detail TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  notified_at TEXT"
+	");"
+	"CREATE INDEX intake_notice_pending ON intake_notice(inbox) WHERE notified_at IS NULL;",
+
+	/* 11: faster large imports (bench/RESULTS.md).
 	 * - A slimmer event row. A CNAB event's identity text is built from
 	 *   columns the row already has, plus its ordinal within the file: new
 	 *   rows keep that ordinal and store '' as identity (a fifth of the

@@ -4,6 +4,7 @@
  * (temporary name, fsync, rename, fsync of the folder). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -48,6 +49,24 @@ static void store_paths(struct ledger *lg, const char *sha256, struct store_copy
 	snprintf(c->tmp, sizeof c->tmp, "%s.tmp.%ld", c->final, (long)getpid());
 }
 
+/* Removes the temporary copies of this file left by a process killed in
+ * the middle of storing it (another pid's name). Only a process holding
+ * the ledger's write lock stores a file, and its temporary copy is renamed
+ * or removed before it lets go: any other one is dead. */
+static void store_remove_stale(const struct store_copy *c)
+{
+	const char *name = strrchr(c->tmp, '/') + 1;
+	size_t stem = strlen(name) - strlen(strrchr(name, '.')) + 1; /* "<sha256>.tmp." */
+	DIR *dir = opendir(c->sub);
+	if (!dir)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL)
+		if (strncmp(e->d_name, name, stem) == 0 && strcmp(e->d_name, name) != 0)
+			(void)unlinkat(dirfd(dir), e->d_name, 0);
+	closedir(dir);
+}
+
 /* Copies the bytes to the temporary name and syncs them (c->state). */
 static void store_copy_bytes(struct store_copy *c)
 {
@@ -62,6 +81,7 @@ static void store_copy_bytes(struct store_copy *c)
 		diag_set(&c->err, DIAG_ERROR, c->sub, 0, 0, NULL, "cannot create the file store: %s", strerror(errno));
 		return;
 	}
+	store_remove_stale(c);
 	int fd = open(c->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0444);
 	if (fd < 0) {
 		diag_set(&c->err, DIAG_ERROR, c->tmp, 0, 0, NULL, "cannot write: %s", strerror(errno));

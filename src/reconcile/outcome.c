@@ -24,6 +24,14 @@ static const struct {
 	[OUTCOME_BANK_WRITEOFF] = {"BANK_WRITEOFF", "Baixa pelo banco (sem pagamento)", false},
 	[OUTCOME_BANK_PROTEST] = {"BANK_PROTEST", "Protesto", false},
 	[OUTCOME_UNKNOWN_OCCURRENCE] = {"UNKNOWN_OCCURRENCE", "Código de ocorrência desconhecido", true},
+	[OUTCOME_AMBIGUOUS] = {"AMBIGUOUS", "Ambíguo (mais de um título possível)", true},
+	[OUTCOME_UNIDENTIFIED_CREDIT] = {"UNIDENTIFIED_CREDIT", "Crédito não identificado", true},
+	[OUTCOME_PAYER_MISMATCH] = {"PAYER_MISMATCH", "Pago por outro CPF/CNPJ", true},
+	[OUTCOME_DATE_ANOMALY] = {"DATE_ANOMALY", "Datas incoerentes", true},
+	[OUTCOME_REVERSAL] = {"REVERSAL", "Devolução ou estorno", true},
+	[OUTCOME_BANK_CHARGES_DIFFER] = {"BANK_CHARGES_DIFFER", "Encargos do banco diferentes dos calculados", true},
+	[OUTCOME_DUPLICATE_EVENT] = {"DUPLICATE_EVENT", "Evento repetido (ignorado)", false},
+	[OUTCOME_EXPECTED_NOT_RECEIVED] = {"EXPECTED_NOT_RECEIVED", "Vencido sem pagamento", false},
 };
 
 const char *outcome_name(enum outcome_category c)
@@ -60,6 +68,15 @@ void outcome_decide(const struct outcome_input *in, struct outcome_decision *out
 		out->excess_cents = in->paid_cents;
 		snprintf(out->detail, sizeof out->detail,
 			 "no receivable has this nosso número at this bank; %s unapplied", paid);
+		return;
+	}
+	if (in->payer_mismatch) {
+		out->category = OUTCOME_PAYER_MISMATCH;
+		out->excess_cents = in->paid_cents;
+		snprintf(out->detail, sizeof out->detail,
+			 "the reference matches, but the payer's document is not the debtor's; %s unapplied "
+			 "until someone confirms a third-party payment",
+			 paid);
 		return;
 	}
 	if (in->receivable_cancelled) {

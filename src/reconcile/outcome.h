@@ -23,6 +23,17 @@ enum outcome_category {
 	OUTCOME_BANK_WRITEOFF,         /* baixa: the boleto left collection, no money */
 	OUTCOME_BANK_PROTEST,          /* sent to or registered at the notary */
 	OUTCOME_UNKNOWN_OCCURRENCE,    /* a code the bank's table does not list */
+	/* The matcher's other verdicts (reference/reconciliation.md §4). */
+	OUTCOME_AMBIGUOUS,             /* two or more candidates at the deciding rule */
+	OUTCOME_UNIDENTIFIED_CREDIT,   /* no reference and no candidate (or proposals only) */
+	OUTCOME_PAYER_MISMATCH,        /* reference hit, but someone else paid */
+	OUTCOME_DATE_ANOMALY,          /* paid before issue, credited before paid, in the future */
+	OUTCOME_REVERSAL,              /* money went back (Pix devolução): allocation reopened */
+	OUTCOME_BANK_CHARGES_DIFFER,   /* the bank's fine/interest/discount is not ours */
+	/* Not outcomes of an event, counted by reports: the same event seen
+	 * again at import, and receivables past due with no payment. */
+	OUTCOME_DUPLICATE_EVENT,
+	OUTCOME_EXPECTED_NOT_RECEIVED,
 	OUTCOME_COUNT
 };
 
@@ -40,6 +51,7 @@ struct outcome_input {
 	                                * protested at the bank (closed_state says which) */
 	const char *closed_state;      /* "cancelled", "written off", "protested"; NULL = cancelled */
 	bool receivable_settled;       /* an earlier payment already settled it */
+	bool payer_mismatch;           /* the payer's document is known and is not the debtor's */
 	int64_t already_allocated;     /* money applied by earlier partial payments */
 	struct expected_amount expected; /* for the payment date (when found) */
 };
@@ -50,7 +62,7 @@ struct outcome_decision {
 	int64_t allocated_cents;  /* applied to the receivable */
 	int64_t excess_cents;     /* left over: payer credit or refund */
 	bool settles;
-	char detail[256];         /* why, in one English sentence with the figures */
+	char detail[640];         /* why, in one English sentence with the figures */
 };
 
 void outcome_decide(const struct outcome_input *in, struct outcome_decision *out);

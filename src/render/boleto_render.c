@@ -326,10 +326,17 @@ enum align { AL_LEFT, AL_RIGHT, AL_CENTER };
  * condensed, then set smaller, but every character stays). */
 enum fit { FIT_CUT, FIT_KEEP };
 
+/* The two faces, looked up once per process: a page selects a font some
+ * eighty times, and each cairo_select_font_face is a fontconfig-backed
+ * lookup by name. Released by boleto_render_release. */
+static cairo_font_face_t *faces[2];
+
 static void font(cairo_t *cr, double size, int bold)
 {
-	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
-	                       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	if (!faces[bold])
+		faces[bold] = cairo_toy_font_face_create(
+		    FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_face(cr, faces[bold]);
 	cairo_set_font_size(cr, size);
 }
 
@@ -1078,6 +1085,10 @@ int boleto_render_file(const struct boleto_copy *copies, size_t n, const char *p
 
 void boleto_render_release(void)
 {
+	for (int i = 0; i < 2; i++) {
+		cairo_font_face_destroy(faces[i]); /* NULL is fine */
+		faces[i] = NULL;
+	}
 	cairo_debug_reset_static_data();
 	/* cairo's reset leaves fontconfig's parsed configuration behind */
 	FcFini();

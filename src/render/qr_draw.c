@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <cairo.h>
@@ -19,6 +20,47 @@ static QRcode *encode(const char *payload, enum qr_draw_level level)
 	/* 8-bit mode for the whole string: a BR Code mixes cases, and the
 	 * version a payload gets must not depend on its letters' case. */
 	return QRcode_encodeString8bit(payload, 0, lv[level]);
+}
+
+/* The symbol as an A1 mask painted with the current source, module
+ * (0, 0) at x, y, m user units per module. */
+static int draw_mask(cairo_t *cr, const QRcode *q, double x, double y, double m)
+{
+	int w = q->width;
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1, w, w);
+	cairo_pattern_t *pat;
+	unsigned char *data;
+	int stride;
+
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(img);
+		return -1;
+	}
+	cairo_surface_flush(img);
+	data = cairo_image_surface_get_data(img);
+	stride = cairo_image_surface_get_stride(img);
+	memset(data, 0, (size_t)stride * (size_t)w);
+	for (int r = 0; r < w; r++)
+		for (int c = 0; c < w; c++)
+			if (q->data[(size_t)r * (size_t)w + (size_t)c] & 1) {
+				uint32_t *word =
+				    (uint32_t *)(void *)(data + (size_t)r * (size_t)stride) + c / 32;
+				/* A1 pixels are bits of native-endian 32-bit words */
+#if defined(WORDS_BIGENDIAN)
+				*word |= UINT32_C(1) << (31 - c % 32);
+#else
+				*word |= UINT32_C(1) << (c % 32);
+#endif
+			}
+	cairo_surface_mark_dirty(img);
+	cairo_translate(cr, x, y);
+	cairo_scale(cr, m, m);
+	pat = cairo_pattern_create_for_surface(img);
+	cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+	cairo_mask(cr, pat);
+	cairo_pattern_destroy(pat);
+	cairo_surface_destroy(img);
+	return 0;
 }
 
 double qr_draw(cairo_t *cr, double x, double y, double size, int quiet, const char *payload,
@@ -61,6 +103,16 @@ double qr_draw(cairo_t *cr, double x, double y, double size, int quiet, const ch
 			y = oy;
 			cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
 		}
+	}
+	if (cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_PDF) {
+		/* In a PDF the symbol is a 1-bit image mask, one module a pixel,
+		 * scaled without interpolation: a few hundred bytes instead of
+		 * kilobytes of path, and a fifth of the drawing time (bench/). The
+		 * modules stay exact squares at any zoom, as vectors would. */
+		int rc = draw_mask(cr, q, x, y, m);
+		cairo_restore(cr);
+		QRcode_free(q);
+		return rc == 0 ? m : diag_set(d, DIAG_ERROR, NULL, 0, 0, "pix_payload", "out of memory");
 	}
 	/* Each run of dark modules in a row is one stroke of width 1 module
 	 * with butt caps: exactly the run's rectangle. Drawn in module units

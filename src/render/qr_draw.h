@@ -1,6 +1,9 @@
 /* A QR code (libqrencode, 8-bit mode, a chosen error correction level)
- * drawn as vector squares on a cairo context: the Pix QR of a boleto
- * híbrido (reference/boleto.md §7). */
+ * drawn on a cairo context: the Pix QR of a boleto híbrido
+ * (reference/boleto.md §7) and of `pix qr`. Vector runs on SVG, whole-pixel
+ * modules on images, and on PDF a 1-bit image mask scaled without
+ * interpolation (exact squares at any zoom, a fraction of the bytes and
+ * time of a path). */
 #ifndef CONCILIA_QR_DRAW_H
 #define CONCILIA_QR_DRAW_H
 

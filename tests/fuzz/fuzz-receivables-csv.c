@@ -24,7 +24,12 @@ static int fuzz_row(void *ctx, const struct receivable_row *row, struct diag *d)
 	    memchr(row->phone, '\0', sizeof row->phone) == NULL ||
 	    (row->discount_cents > 0 &&
 	     (row->discount_until == CDATE_NONE || row->discount_cents >= row->amount_cents)) ||
-	    (row->issue_date != CDATE_NONE && row->issue_date > row->due_date))
+	    (row->issue_date != CDATE_NONE && row->issue_date > row->due_date) ||
+	    (row->fine_e4 && row->fine_cents) || (row->interest_month_e4 && row->interest_day_cents) ||
+	    (row->discount_cents && row->discount_e4) || row->rebate_cents >= row->amount_cents ||
+	    (row->fine_after != CDATE_NONE && row->fine_after < row->due_date) ||
+	    (row->discount2_until != CDATE_NONE && row->discount2_until <= row->discount_until) ||
+	    (row->discount3_until != CDATE_NONE && row->discount3_until <= row->discount2_until))
 		abort();
 	return 0;
 }

@@ -30,8 +30,11 @@ cat >"$work/gen/config.h" <<'CONFIG'
 #define PACKAGE "concilia"
 #define PACKAGE_VERSION "fuzz"
 CONFIG
-crypto_libs=$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
-cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I$top/src -I$work/gen"
+crypto_libs="$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto) $(pkg-config --libs jansson 2>/dev/null || echo -ljansson)"
+# the OFX 2 and camt readers use libxml2
+xml_cflags=$(pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+xml_libs=$(pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I$top/src -I$work/gen $xml_cflags $(pkg-config --cflags jansson 2>/dev/null)"
 # The library sources (minus a formats_builtin.c left by an in-tree build)
 # go into an archive, so that each target links only what it uses.
 echo "== building the instrumented libraries"
@@ -58,9 +61,9 @@ for name in $names; do
 	out="$work/$name"
 	mkdir -p "$out/corpus"
 	echo "== building fuzz-$name"
-	# shellcheck disable=SC2086 # cflags and crypto_libs are word lists on purpose
+	# shellcheck disable=SC2086 # cflags, crypto_libs and xml_libs are word lists on purpose
 	"$cc" $cflags -fsanitize=fuzzer,address,undefined -DSHARED_INTEROP_DIR="\"$interop\"" \
-		-o "$out/fuzz-$name" "$src" "$work/libfuzzdeps.a" $crypto_libs
+		-o "$out/fuzz-$name" "$src" "$work/libfuzzdeps.a" $crypto_libs $xml_libs
 
 	set --
 	[ -d "$top/tests/fuzz/seeds-$name" ] && set -- "$@" "$top/tests/fuzz/seeds-$name"
@@ -68,6 +71,8 @@ for name in $names; do
 	case $name in
 	layout) set -- "$@" "$top/formats" ;;
 	cnab*) [ -d "$interop/cnab" ] && set -- "$@" "$interop/cnab" ;;
+	ofx) [ -d "$interop/pix/ofx" ] && set -- "$@" "$interop/pix/ofx" ;;
+	camt) [ -d "$interop/pix/camt" ] && set -- "$@" "$interop/pix/camt" "$top/tests/data/camt" ;;
 	esac
 	echo "== fuzzing fuzz-$name for ${seconds}s (seeds: $*)"
 	# The first corpus folder is the writable one; seed folders are only read.

@@ -1,0 +1,323 @@
+/* The audit: the journal's hash chain, a digest of every reconciliation
+ * run's rows (written into the run's journal entry), the stored files'
+ * SHA-256 and the append-only triggers. Editing the ledger with the
+ * sqlite3 shell breaks at least one of them. */
+#include "config.h"
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fileio.h"
+#include "core/sha256.h"
+#include "ledger/ledger_internal.h"
+
+/* Each row as one canonical text line, in id order. */
+static int digest_query(struct ledger *lg, struct sha256_ctx *c, const char *sql, int64_t run_id, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "digesting a run");
+	sqlite3_bind_int64(st, 1, run_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int n = sqlite3_column_count(st);
+		for (int i = 0; i < n; i++) {
+			const unsigned char *t = sqlite3_column_text(st, i);
+			int len = sqlite3_column_bytes(st, i);
+			if (t)
+				sha256_update(c, t, (size_t)len);
+			sha256_update(c, i + 1 < n ? "|" : "\n", 1);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "digesting a run");
+	return 0;
+}
+
+int ledger_run_digest(struct ledger *lg, int64_t run_id, char *hex, struct diag *d)
+{
+	struct sha256_ctx *c = sha256_begin();
+	if (!c)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+	int rc = digest_query(lg, c,
+			      "SELECT 'o', id, event_id, receivable_id, category, rule, paid_cents, expected_cents,"
+			      " allocated_cents, excess_cents, settles, needs_human, detail FROM outcome WHERE run_id = ?"
+			      " ORDER BY id",
+			      run_id, d);
+	if (!rc)
+		rc = digest_query(lg, c,
+				  "SELECT 'c', k.id, k.outcome_id, k.receivable_id, k.rule, k.cents FROM outcome_candidate k"
+				  " JOIN outcome o ON o.id = k.outcome_id WHERE o.run_id = ? ORDER BY k.id",
+				  run_id, d);
+	if (!rc)
+		rc = digest_query(lg, c,
+				  "SELECT 'a', id, event_id, receivable_id, cents, rule, settles, reverses, reason, actor,"
+				  " created_at, rule_set FROM allocation WHERE run_id = ? ORDER BY id",
+				  run_id, d);
+	if (!rc)
+		rc = digest_query(lg, c,
+				  "SELECT 's', s.id, s.receivable_id, s.state, s.event_id FROM receivable_state s"
+				  " JOIN outcome o ON o.event_id = s.event_id WHERE o.run_id = ? ORDER BY s.id",
+				  run_id, d);
+	char tmp[SHA256_HEX_LEN + 1];
+	if (sha256_end(c, rc ? tmp : hex) != 0 && !rc)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "SHA-256 failed");
+	return rc;
+}
+
+/* The canonical digest of one allocation row (those written outside a
+ * run are journaled one by one with it). */
+int ledger_allocation_digest(struct ledger *lg, int64_t id, char *hex, struct diag *d)
+{
+	struct sha256_ctx *c = sha256_begin();
+	if (!c)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+	int rc = digest_query(lg, c,
+			      "SELECT 'a', id, event_id, receivable_id, cents, rule, settles, reverses, reason, actor,"
+			      " created_at FROM allocation WHERE id = ?",
+			      id, d);
+	char tmp[SHA256_HEX_LEN + 1];
+	if (sha256_end(c, rc ? tmp : hex) != 0 && !rc)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "SHA-256 failed");
+	return rc;
+}
+
+struct problems {
+	struct ledger_verify_report *r;
+	void (*fn)(void *ctx, const char *msg);
+	void *ctx;
+};
+
+static void problem(struct problems *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct problems *p, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	p->r->problems++;
+	if (p->fn)
+		p->fn(p->ctx, msg);
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+static int verify_chain(struct ledger *lg, struct problems *p, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM journal"
+				       " ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading the journal");
+	char prev[SHA256_HEX_LEN + 1] = "0000000000000000000000000000000000000000000000000000000000000000";
+	int64_t last_id = 0;
+	int rc;
+	char *buf = NULL;
+	size_t cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		p->r->journal_rows++;
+		if (id != last_id + 1)
+			problem(p, "journal: rows %" PRId64 " to %" PRId64 " are missing", last_id + 1, id - 1);
+		last_id = id;
+		if (strcmp(col(st, 6), prev) != 0)
+			problem(p, "journal row %" PRId64 ": prev_hash does not match row %" PRId64 "'s hash", id, id - 1);
+		size_t need = strlen(col(st, 6)) + strlen(col(st, 1)) + strlen(col(st, 2)) + strlen(col(st, 3)) +
+			      strlen(col(st, 4)) + strlen(col(st, 5)) + 8;
+		if (need > cap) {
+			char *nb = realloc(buf, need);
+			if (!nb) {
+				free(buf);
+				sqlite3_finalize(st);
+				return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+			}
+			buf = nb;
+			cap = need;
+		}
+		int n = snprintf(buf, cap, "%s\n%s\n%s\n%s\n%s\n%s", col(st, 6), col(st, 1), col(st, 2), col(st, 3),
+				 col(st, 4), col(st, 5));
+		char hash[SHA256_HEX_LEN + 1];
+		if (sha256_hex(buf, (size_t)n, hash) != 0 || strcmp(hash, col(st, 7)) != 0)
+			problem(p, "journal row %" PRId64 " (%s %s): its content does not hash to its stored hash", id,
+				col(st, 3), col(st, 4));
+		snprintf(prev, sizeof prev, "%s", col(st, 7));
+	}
+	free(buf);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "reading the journal");
+	return 0;
+}
+
+/* Every run's journal entry names its digest; recompute it from the rows. */
+static int verify_runs(struct ledger *lg, struct problems *p, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT r.id, (SELECT j.detail FROM journal j WHERE j.action = 'reconcile.run'"
+			       " AND j.subject = 'run ' || r.id ORDER BY j.id DESC LIMIT 1) FROM run r ORDER BY r.id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading runs");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t run = sqlite3_column_int64(st, 0);
+		const char *detail = col(st, 1);
+		const char *mark = strstr(detail, "rows sha256 ");
+		p->r->runs_checked++;
+		if (!detail[0]) {
+			problem(p, "run %" PRId64 ": no journal entry", run);
+			continue;
+		}
+		if (!mark)
+			continue; /* a run from before schema 6 recorded no digest */
+		char hex[SHA256_HEX_LEN + 1];
+		if (ledger_run_digest(lg, run, hex, d)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (strncmp(mark + 12, hex, SHA256_HEX_LEN) != 0)
+			problem(p, "run %" PRId64 ": its outcomes, candidates or allocations were changed after it was "
+				   "journaled",
+				run);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "reading runs");
+	return 0;
+}
+
+/* Each imported file's kept bytes still hash to the recorded SHA-256,
+ * and its journal entry names that hash. */
+static int verify_imports(struct ledger *lg, struct problems *p, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT i.id, i.sha256, i.stored, i.filename, (SELECT COUNT(*) FROM event e WHERE"
+			       " e.import_id = i.id), i.events, i.status FROM import i ORDER BY i.id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading imports");
+	int rc;
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s", lg->path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash[1] = '\0';
+	else
+		dir[0] = '\0';
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *sha = col(st, 1), *stored = col(st, 2);
+		p->r->imports_checked++;
+		if (sqlite3_column_int64(st, 4) != sqlite3_column_int64(st, 5))
+			problem(p, "import #%" PRId64 " (%s): %lld events in the ledger, %lld recorded at import", id,
+				col(st, 3), (long long)sqlite3_column_int64(st, 4), (long long)sqlite3_column_int64(st, 5));
+		if (!stored[0])
+			continue; /* bytes kept inside the row (schema < 4) */
+		char path[1200], hex[SHA256_HEX_LEN + 1];
+		struct file_bytes fb;
+		struct diag ignored;
+		snprintf(path, sizeof path, "%s%s", stored[0] == '/' ? "" : dir, stored);
+		if (file_bytes_read(path, &fb, &ignored) != 0) {
+			problem(p, "import #%" PRId64 " (%s): the kept copy %s cannot be read", id, col(st, 3), path);
+			continue;
+		}
+		int bad = file_bytes_sha256(&fb, hex) != 0 || strcmp(hex, sha) != 0;
+		file_bytes_release(&fb);
+		if (bad)
+			problem(p, "import #%" PRId64 " (%s): the kept copy no longer hashes to %s", id, col(st, 3), sha);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "reading imports");
+	return 0;
+}
+
+/* Allocations made by people (apply, accept, undo) each have their own
+ * journal entry naming the row's digest; resolutions each have one. */
+static int verify_manual(struct ledger *lg, struct problems *p, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT a.id, (SELECT j.detail FROM journal j WHERE j.action = 'allocation.add'"
+			       " AND j.subject = 'allocation ' || a.id) FROM allocation a WHERE a.run_id IS NULL"
+			       " ORDER BY a.id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading allocations");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *detail = col(st, 1);
+		const char *mark = strstr(detail, "sha256 ");
+		char hex[SHA256_HEX_LEN + 1];
+		if (!detail[0]) {
+			/* Rows from before schema 6 were journaled by their run. */
+			continue;
+		}
+		if (ledger_allocation_digest(lg, id, hex, d)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (!mark || strncmp(mark + 7, hex, SHA256_HEX_LEN) != 0)
+			problem(p, "allocation %" PRId64 ": changed after it was journaled", id);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "reading allocations");
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT r.outcome_id, COUNT(*), (SELECT COUNT(*) FROM journal j WHERE j.action ="
+			       " 'exception.resolve' AND j.subject = 'outcome ' || r.outcome_id)"
+			       " FROM exception_resolution r GROUP BY r.outcome_id ORDER BY r.outcome_id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading resolutions");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_int64(st, 1) != sqlite3_column_int64(st, 2))
+			problem(p, "exception %lld: %lld resolutions in the ledger, %lld in the journal",
+				(long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
+				(long long)sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "reading resolutions");
+	return 0;
+}
+
+static int verify_triggers(struct ledger *lg, struct problems *p, struct diag *d)
+{
+	static const char *const needed[] = {
+		"journal_no_update",	     "journal_no_delete",	 "allocation_no_update",
+		"allocation_no_delete",	     "outcome_no_update",	 "outcome_no_delete",
+		"event_no_update",	     "event_no_delete",		 "receivable_state_no_update",
+		"receivable_state_no_delete", "exception_resolution_no_update", "exception_resolution_no_delete",
+		"outcome_candidate_no_update", "outcome_candidate_no_delete",
+	};
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading the schema");
+	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, needed[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			problem(p, "schema: the append-only trigger %s was dropped", needed[i]);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ledger_verify(struct ledger *lg, struct ledger_verify_report *r, void (*report_fn)(void *ctx, const char *msg),
+		  void *ctx, struct diag *d)
+{
+	struct problems p = {.r = r, .fn = report_fn, .ctx = ctx};
+	memset(r, 0, sizeof *r);
+	if (verify_chain(lg, &p, d) || verify_runs(lg, &p, d) || verify_imports(lg, &p, d) || verify_manual(lg, &p, d) ||
+	    verify_triggers(lg, &p, d))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,421 @@
+/* The two receivable sources. The in-memory one keeps a compact view of
+ * every receivable in one array and open-addressing indexes (positions,
+ * not pointers) by reference, txid, ERP id, document and the masked-CPF
+ * digits; the ledger one runs the same lookups as queries. */
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "reconcile/match.h"
+#include "reconcile/recv_source.h"
+
+void recv_view_from_row(const struct ledger_receivable *r, const struct reconcile_options *opt,
+			struct recv_view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->rowid = r->rowid;
+	memcpy(v->id, r->row.id, sizeof v->id);
+	memcpy(v->debtor_document, r->row.debtor_document, sizeof v->debtor_document);
+	memcpy(v->nosso_numero, r->row.nosso_numero, sizeof v->nosso_numero);
+	memcpy(v->pix_txid, r->row.pix_txid, sizeof v->pix_txid);
+	v->bank = r->row.bank;
+	v->amount_cents = r->row.amount_cents;
+	v->issue_date = r->row.issue_date;
+	v->status = r->row.status;
+	v->terms = match_terms(&r->row, opt);
+	/* The payer's state holidays move its dates too. */
+	v->calendar = opt->calendar ? calendar_for_state(opt->calendar, r->row.state) : NULL;
+}
+
+/* ---- hashing: FNV-1a 64 over a key, a bank mixed in for references */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t hash_of(int kind, int bank, const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)kind;
+	h = (h ^ (uint64_t)(unsigned)bank) * 0x100000001b3ULL;
+	return hash_str(h, s) | 1; /* 0 marks an empty slot */
+}
+
+enum { KEY_REF, KEY_TXID, KEY_EXT, KEY_DOC, KEY_CPF_MIDDLE, KEY_ROWID, KEY_COUNT };
+
+/* One index: slots of (hash, position). Several positions may share a
+ * hash (documents): they are chained through next[]. */
+struct index {
+	uint64_t *hash;
+	int32_t *pos;
+	size_t cap;
+};
+
+struct cache {
+	struct recv_view *v;
+	size_t n, cap;
+	struct index ix[KEY_COUNT];
+	int32_t *next_doc;    /* same document, due date order */
+	int32_t *next_middle; /* same CPF digits 4-9 */
+};
+
+static int index_init(struct index *ix, size_t n)
+{
+	ix->cap = 16;
+	while (ix->cap < n * 2)
+		ix->cap <<= 1;
+	ix->hash = calloc(ix->cap, sizeof *ix->hash);
+	ix->pos = malloc(ix->cap * sizeof *ix->pos);
+	return ix->hash && ix->pos ? 0 : -1;
+}
+
+/* Returns the slot holding h, or the empty slot where it goes. */
+static size_t index_slot(const struct index *ix, uint64_t h)
+{
+	size_t i = (size_t)(h ^ (h >> 29)) & (ix->cap - 1);
+	while (ix->hash[i] && ix->hash[i] != h)
+		i = (i + 1) & (ix->cap - 1);
+	return i;
+}
+
+/* Unique keys: the first position wins (the ledger's indexes already make
+ * references and ids unique; a txid is unique in practice, first by id).
+ * Lookups compare the real key, so two keys sharing a 64-bit hash (odds
+ * about 1 in 10^7 per million keys) make the second one "not found": an
+ * exception for a human, never money applied to the wrong receivable. */
+static void index_put_first(struct index *ix, uint64_t h, int32_t pos)
+{
+	size_t i = index_slot(ix, h);
+	if (!ix->hash[i]) {
+		ix->hash[i] = h;
+		ix->pos[i] = pos;
+	}
+}
+
+/* Chained keys: the new position becomes the head. */
+static void index_push(struct index *ix, int32_t *next, uint64_t h, int32_t pos)
+{
+	size_t i = index_slot(ix, h);
+	next[pos] = ix->hash[i] ? ix->pos[i] : -1;
+	ix->hash[i] = h;
+	ix->pos[i] = pos;
+}
+
+static int32_t index_get(const struct index *ix, uint64_t h)
+{
+	size_t i = index_slot(ix, h);
+	return ix->hash[i] ? ix->pos[i] : -1;
+}
+
+static uint64_t rowid_key(int64_t rowid)
+{
+	return hash_of(KEY_ROWID, 0, "") ^ ((uint64_t)rowid << 1);
+}
+
+struct loader {
+	struct cache *c;
+	const struct reconcile_options *opt;
+};
+
+static int load_row(void *ctx, const struct ledger_receivable *r)
+{
+	struct loader *l = ctx;
+	struct cache *c = l->c;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 4096;
+		struct recv_view *nv = realloc(c->v, cap * sizeof *nv);
+		if (!nv)
+			return -1;
+		c->v = nv;
+		c->cap = cap;
+	}
+	recv_view_from_row(r, l->opt, &c->v[c->n++]);
+	return 0;
+}
+
+static int load_totals(void *ctx, int64_t rowid, int64_t allocated, bool settled)
+{
+	struct cache *c = ctx;
+	int32_t p = index_get(&c->ix[KEY_ROWID], rowid_key(rowid));
+	if (p >= 0) {
+		c->v[p].allocated_cents = allocated;
+		c->v[p].settled = settled;
+	}
+	return 0;
+}
+
+static int load_state(void *ctx, int64_t rowid, const char *state)
+{
+	struct cache *c = ctx;
+	int32_t p = index_get(&c->ix[KEY_ROWID], rowid_key(rowid));
+	if (p >= 0) {
+		size_t n = strlen(state);
+		if (n >= sizeof c->v[p].bank_state)
+			n = sizeof c->v[p].bank_state - 1;
+		memcpy(c->v[p].bank_state, state, n);
+		c->v[p].bank_state[n] = '\0';
+	}
+	return 0;
+}
+
+/* Digits 4-9 of an 11-character document, the part a Pix receipt shows. */
+static bool cpf_middle(const char *doc, char out[7])
+{
+	if (strlen(doc) != 11)
+		return false;
+	memcpy(out, doc + 3, 6);
+	out[6] = '\0';
+	return true;
+}
+
+/* Sorting positions by (due date, id) so that document chains, built by
+ * pushing from the back, come out oldest due first. */
+static const struct recv_view *sort_base;
+static int by_due(const void *a, const void *b)
+{
+	const struct recv_view *x = &sort_base[*(const int32_t *)a], *y = &sort_base[*(const int32_t *)b];
+	if (x->terms.due_date != y->terms.due_date)
+		return x->terms.due_date < y->terms.due_date ? -1 : 1;
+	return (x->rowid > y->rowid) - (x->rowid < y->rowid);
+}
+
+static void cache_free(struct cache *c)
+{
+	if (!c)
+		return;
+	for (int k = 0; k < KEY_COUNT; k++) {
+		free(c->ix[k].hash);
+		free(c->ix[k].pos);
+	}
+	free(c->next_doc);
+	free(c->next_middle);
+	free(c->v);
+	free(c);
+}
+
+int recv_source_load(struct recv_source *s, struct ledger *lg, const struct reconcile_options *opt,
+		     struct diag *d)
+{
+	recv_source_ledger(s, lg, opt);
+	struct cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory");
+	struct loader l = {.c = c, .opt = opt};
+	int rc = ledger_receivables_scan(lg, load_row, &l, d);
+	if (rc > 0)
+		diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory loading receivables");
+	int32_t *order = NULL;
+	if (!rc) {
+		for (int k = 0; k < KEY_COUNT && !rc; k++)
+			rc = index_init(&c->ix[k], c->n);
+		c->next_doc = malloc((c->n + 1) * sizeof *c->next_doc);
+		c->next_middle = malloc((c->n + 1) * sizeof *c->next_middle);
+		order = malloc((c->n + 1) * sizeof *order);
+		if (rc || !c->next_doc || !c->next_middle || !order)
+			rc = diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory indexing receivables");
+	}
+	if (!rc) {
+		for (size_t i = 0; i < c->n; i++) {
+			const struct recv_view *v = &c->v[i];
+			int32_t p = (int32_t)i;
+			order[i] = p;
+			index_put_first(&c->ix[KEY_ROWID], rowid_key(v->rowid), p);
+			index_put_first(&c->ix[KEY_REF], hash_of(KEY_REF, v->bank, v->nosso_numero), p);
+			index_put_first(&c->ix[KEY_EXT], hash_of(KEY_EXT, 0, v->id), p);
+			if (v->pix_txid[0])
+				index_put_first(&c->ix[KEY_TXID], hash_of(KEY_TXID, 0, v->pix_txid), p);
+		}
+		sort_base = c->v;
+		qsort(order, c->n, sizeof *order, by_due);
+		for (size_t i = c->n; i-- > 0;) {
+			const struct recv_view *v = &c->v[order[i]];
+			char mid[7];
+			index_push(&c->ix[KEY_DOC], c->next_doc, hash_of(KEY_DOC, 0, v->debtor_document), order[i]);
+			if (cpf_middle(v->debtor_document, mid))
+				index_push(&c->ix[KEY_CPF_MIDDLE], c->next_middle, hash_of(KEY_CPF_MIDDLE, 0, mid),
+					   order[i]);
+		}
+		rc = ledger_allocation_totals(lg, load_totals, c, d);
+		if (!rc)
+			rc = ledger_bank_states(lg, load_state, c, d);
+	}
+	free(order);
+	if (rc) {
+		cache_free(c);
+		return -1;
+	}
+	s->cache = c;
+	return 0;
+}
+
+void recv_source_ledger(struct recv_source *s, struct ledger *lg, const struct reconcile_options *opt)
+{
+	s->lg = lg;
+	s->opt = opt;
+	s->cache = NULL;
+}
+
+void recv_source_free(struct recv_source *s)
+{
+	cache_free(s->cache);
+	s->cache = NULL;
+}
+
+/* ---- lookups through the ledger */
+static int from_ledger(struct recv_source *s, int found, const struct ledger_receivable *r, struct recv_view *out,
+		       struct diag *d)
+{
+	if (found <= 0)
+		return found;
+	recv_view_from_row(r, s->opt, out);
+	struct ledger_receivable_facts f = {.rec = *r};
+	if (ledger_receivable_facts(s->lg, &f, d))
+		return -1;
+	out->allocated_cents = f.allocated_cents;
+	out->settled = f.settled;
+	memcpy(out->bank_state, f.bank_state, sizeof out->bank_state);
+	return 1;
+}
+
+static int cached(const struct cache *c, int32_t p, struct recv_view *out)
+{
+	if (p < 0)
+		return 0;
+	*out = c->v[p];
+	return 1;
+}
+
+int recv_by_ref(struct recv_source *s, int bank, const char *nosso_numero, struct recv_view *out, struct diag *d)
+{
+	struct cache *c = s->cache;
+	if (c) {
+		int32_t p = index_get(&c->ix[KEY_REF], hash_of(KEY_REF, bank, nosso_numero));
+		/* A hash is not the key: confirm it. */
+		if (p >= 0 && (c->v[p].bank != bank || strcmp(c->v[p].nosso_numero, nosso_numero) != 0))
+			p = -1;
+		return cached(c, p, out);
+	}
+	struct ledger_receivable r;
+	return from_ledger(s, ledger_receivable_by_ref(s->lg, bank, nosso_numero, &r, d), &r, out, d);
+}
+
+int recv_by_txid(struct recv_source *s, const char *txid, struct recv_view *out, struct diag *d)
+{
+	struct cache *c = s->cache;
+	if (c) {
+		int32_t p = index_get(&c->ix[KEY_TXID], hash_of(KEY_TXID, 0, txid));
+		if (p >= 0 && strcmp(c->v[p].pix_txid, txid) != 0)
+			p = -1;
+		return cached(c, p, out);
+	}
+	struct ledger_receivable r;
+	return from_ledger(s, ledger_receivable_by_txid(s->lg, txid, &r, d), &r, out, d);
+}
+
+int recv_by_ext_id(struct recv_source *s, const char *id, struct recv_view *out, struct diag *d)
+{
+	struct cache *c = s->cache;
+	if (c) {
+		int32_t p = index_get(&c->ix[KEY_EXT], hash_of(KEY_EXT, 0, id));
+		if (p >= 0 && strcmp(c->v[p].id, id) != 0)
+			p = -1;
+		return cached(c, p, out);
+	}
+	struct ledger_receivable r;
+	return from_ledger(s, ledger_receivable_by_ext_id(s->lg, id, &r, d), &r, out, d);
+}
+
+static bool takes_payments(const struct recv_view *v)
+{
+	return v->status == RECEIVABLE_OPEN || v->status == RECEIVABLE_DISPUTED;
+}
+
+static bool fits_mask(const char *pattern, const char *doc)
+{
+	size_t n = strlen(pattern);
+	if (n != strlen(doc))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (pattern[i] != '*' && pattern[i] != doc[i])
+			return false;
+	return true;
+}
+
+int recv_of_debtor(struct recv_source *s, const char *pattern, struct recv_view *out, int max, struct diag *d)
+{
+	struct cache *c = s->cache;
+	if (!c) {
+		struct ledger_receivable *rows = malloc((size_t)(max > 0 ? max : 1) * sizeof *rows);
+		if (!rows)
+			return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory");
+		int total = ledger_receivables_of_debtor(s->lg, pattern, rows, max, d);
+		for (int i = 0; i < total && i < max; i++)
+			if (from_ledger(s, 1, &rows[i], &out[i], d) < 0) {
+				total = -1;
+				break;
+			}
+		free(rows);
+		return total;
+	}
+	int total = 0;
+	char mid[7];
+	bool masked = strchr(pattern, '*') != NULL;
+	const int32_t *next;
+	int32_t p;
+	if (!masked) {
+		p = index_get(&c->ix[KEY_DOC], hash_of(KEY_DOC, 0, pattern));
+		next = c->next_doc;
+	} else if (strlen(pattern) == 11 && strspn(pattern, "*") == 3 && strspn(pattern + 3, "0123456789") == 6 &&
+		   strcmp(pattern + 9, "**") == 0 && cpf_middle(pattern, mid)) {
+		p = index_get(&c->ix[KEY_CPF_MIDDLE], hash_of(KEY_CPF_MIDDLE, 0, mid));
+		next = c->next_middle;
+	} else {
+		/* Any other mask: a scan, in due order like the ledger's. */
+		for (size_t i = 0; i < c->n; i++) {
+			const struct recv_view *v = &c->v[i];
+			if (takes_payments(v) && fits_mask(pattern, v->debtor_document)) {
+				if (total < max)
+					out[total] = *v;
+				total++;
+			}
+		}
+		/* c->v is in id order: put what was kept in due order. */
+		int kept = total < max ? total : max;
+		for (int i = 1; i < kept; i++)
+			for (int j = i; j > 0; j--) {
+				sort_base = out;
+				int32_t a = j - 1, b = j;
+				if (by_due(&a, &b) <= 0)
+					break;
+				struct recv_view t = out[j];
+				out[j] = out[j - 1];
+				out[j - 1] = t;
+			}
+		return total;
+	}
+	for (; p >= 0; p = next[p]) {
+		const struct recv_view *v = &c->v[p];
+		if (!takes_payments(v) || !fits_mask(pattern, v->debtor_document))
+			continue;
+		if (total < max)
+			out[total] = *v;
+		total++;
+	}
+	return total;
+}
+
+void recv_applied(struct recv_source *s, int64_t rowid, int64_t cents, bool settles)
+{
+	struct cache *c = s->cache;
+	if (!c)
+		return; /* the ledger already has the row */
+	int32_t p = index_get(&c->ix[KEY_ROWID], rowid_key(rowid));
+	if (p < 0)
+		return;
+	c->v[p].allocated_cents += cents;
+	if (cents < 0)
+		c->v[p].settled = false;
+	else if (settles)
+		c->v[p].settled = true;
+}
