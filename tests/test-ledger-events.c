@@ -251,7 +251,8 @@ static void bank_id_with_another_amount(void **state)
 	int64_t id = begin_file(f);
 	assert_int_equal(ledger_event_queue(f->lg, id, &changed, &d), 0);
 	assert_int_equal(ledger_event_flush(f->lg, &c, &d), -1);
-	assert_non_null(strstr(d.msg, "line 4: pix|E60701190202611231347Qm7Zt2Lp9Xa was recorded with amount 89.90"));
+	assert_non_null(
+	    strstr(d.msg, "line 4: pix|E60701190202611231347Qm7Zt2Lp9Xa was recorded with amount 89.90"));
 	assert_non_null(strstr(d.msg, "this file says 98.90"));
 	ledger_rollback(f->lg);
 	/* And through the one-at-a-time path. */
@@ -281,25 +282,30 @@ static void ledger_of_schema_10_upgraded(void **state)
 	const char *texts[] = {"cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#1",
 	                       "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#2",
 	                       "pix|E00000000202611231200aaaaaaaaaaa"};
-	assert_int_equal(sqlite3_exec(db,
-	                              "INSERT INTO import(sha256, filename, format, size, content, imported_at, actor)"
-	                              " VALUES ('old', 'old.ret', 'cnab240', 0, X'', 'then', 'test');"
-	                              "PRAGMA user_version = 10;",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+	                 "INSERT INTO import(sha256, filename, format, size, content, imported_at, actor)"
+	                 " VALUES ('old', 'old.ret', 'cnab240', 0, X'', 'then', 'test');"
+	                 "PRAGMA user_version = 10;",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
 	for (int i = 0; i < 3; i++) {
 		char sql[1000];
-		snprintf(sql, sizeof sql,
-		         "INSERT INTO event(import_id, identity, identity_hash, line, line_end, bank, agreement,"
-		         " nosso_numero, nosso_numero_raw, occurrence, kind, is_payment, occurrence_date, credit_date,"
-		         " face_cents, paid_cents, net_cents, tariff_cents, charges_cents, discount_cents, rebate_cents,"
-		         " iof_cents, other_expenses_cents, other_credits_cents, end_to_end_id)"
-		         " VALUES (1, '%s', %lld, %d, %d, %d, %s, '%s', '%s', '%s', 'liquidation', 1, '2026-11-%s',"
-		         " '2026-11-%s', 10000, %d, 10000, 0, 0, 0, 0, 0, 0, 0, %s)",
-		         texts[i], (long long)ledger_identity_hash(texts[i], strlen(texts[i])), 3 + i, 3 + i,
-		         i < 2 ? 237 : 1, i < 2 ? "'4481234'" : "NULL", i < 2 ? "1" : "", i < 2 ? "00000000001" : "",
-		         i < 2 ? "06" : "00", i < 2 ? "10" : "23", i < 2 ? "11" : "23", i < 2 ? 10000 : 5000,
-		         i < 2 ? "NULL" : "'E00000000202611231200aaaaaaaaaaa'");
+		snprintf(
+		    sql, sizeof sql,
+		    "INSERT INTO event(import_id, identity, identity_hash, line, line_end, bank, agreement,"
+		    " nosso_numero, nosso_numero_raw, occurrence, kind, is_payment, occurrence_date, "
+		    "credit_date,"
+		    " face_cents, paid_cents, net_cents, tariff_cents, charges_cents, discount_cents, "
+		    "rebate_cents,"
+		    " iof_cents, other_expenses_cents, other_credits_cents, end_to_end_id)"
+		    " VALUES (1, '%s', %lld, %d, %d, %d, %s, '%s', '%s', '%s', 'liquidation', 1, "
+		    "'2026-11-%s',"
+		    " '2026-11-%s', 10000, %d, 10000, 0, 0, 0, 0, 0, 0, 0, %s)",
+		    texts[i], (long long)ledger_identity_hash(texts[i], strlen(texts[i])), 3 + i, 3 + i,
+		    i < 2 ? 237 : 1, i < 2 ? "'4481234'" : "NULL", i < 2 ? "1" : "",
+		    i < 2 ? "00000000001" : "", i < 2 ? "06" : "00", i < 2 ? "10" : "23", i < 2 ? "11" : "23",
+		    i < 2 ? 10000 : 5000, i < 2 ? "NULL" : "'E00000000202611231200aaaaaaaaaaa'");
 		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	}
 	sqlite3_close(db);
