@@ -221,6 +221,7 @@ void ledger_close(struct ledger *lg)
 	while ((st = sqlite3_next_stmt(lg->db, NULL)) != NULL)
 		sqlite3_finalize(st);
 	sqlite3_close(lg->db);
+	ledger_run_rows_end(lg);
 	ledger_ordinals_free(lg);
 	free(lg);
 }
@@ -264,6 +265,7 @@ void ledger_rollback(struct ledger *lg)
 {
 	ledger_writer_discard(lg);
 	ledger_store_cancel(lg);
+	ledger_run_rows_end(lg);
 	if (!sqlite3_get_autocommit(lg->db))
 		sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
 }

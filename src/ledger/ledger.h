@@ -284,6 +284,9 @@ int ledger_receivables_of_debtor(struct ledger *lg, const char *pattern, struct 
 /* Streams every receivable (in id order), then what is applied to each
  * (net cents, settled) and each one's latest bank-side state: the
  * matcher's in-memory index for big runs. fn returning non-zero stops. */
+/* The highest receivable row id (0 when there is none): an upper bound
+ * of the number of receivables, to size the matcher's arrays once. */
+int ledger_receivable_max_rowid(struct ledger *lg, int64_t *max, struct diag *d);
 int ledger_receivables_scan(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx,
 			    struct diag *d);
 int ledger_allocation_totals(struct ledger *lg,
@@ -291,8 +294,10 @@ int ledger_allocation_totals(struct ledger *lg,
 			     struct diag *d);
 int ledger_bank_states(struct ledger *lg, int (*fn)(void *ctx, int64_t rowid, const char *state), void *ctx,
 		       struct diag *d);
-/* How many events a run would reconcile now. */
-int ledger_pending_count(struct ledger *lg, long *count, struct diag *d);
+/* How many events a run would reconcile now, counting no further than
+ * limit (0: no limit): a caller that only compares with a threshold does
+ * not pay for a full count over a large backlog. */
+int ledger_pending_count(struct ledger *lg, long limit, long *count, struct diag *d);
 
 /* The earliest money-in event with this endToEndId: 1 found (*event_id),
  * 0 not, -1 error. */

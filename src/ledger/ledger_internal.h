@@ -38,6 +38,9 @@ struct ledger {
 	/* Start time of the current reconciliation run: its allocations carry
 	 * it rather than formatting the clock once per event. */
 	char run_at[32];
+	/* The current run's digest, computed while its rows are written
+	 * (ledger_run_rows.c); NULL outside a run. */
+	struct run_rows *run_rows;
 	struct ledger_ordinal {
 		uint64_t key; /* hash of the identity without its ordinal; 0 = empty */
 		uint32_t count;
@@ -149,6 +152,22 @@ void ledger_now(char *buf, size_t n);
 /* SHA-256 over a run's outcome, candidate, allocation and state rows in a
  * canonical text form (ledger_verify.c); hex >= 65 bytes. */
 int ledger_run_digest(struct ledger *lg, int64_t run_id, char *hex, struct diag *d);
+/* The run digest computed while writing (ledger_run_rows.c): begun by
+ * ledger_run_start, fed by every row a run writes, read by
+ * ledger_run_finish; ended (freed) by a rollback or close. */
+struct ledger_run_allocation {
+	int64_t event_id, receivable_id, cents, reverses;
+	const char *rule, *reason, *actor, *created_at, *rule_set;
+	bool settles;
+};
+void ledger_run_rows_begin(struct ledger *lg);
+void ledger_run_rows_end(struct ledger *lg);
+void ledger_run_rows_outcome(struct ledger *lg, int64_t id, const struct ledger_outcome *o);
+void ledger_run_rows_candidate(struct ledger *lg, int64_t id, int64_t outcome_id, int64_t receivable_id,
+			       const char *rule, int64_t cents);
+void ledger_run_rows_allocation(struct ledger *lg, int64_t id, const struct ledger_run_allocation *a);
+void ledger_run_rows_state(struct ledger *lg, int64_t id, int64_t receivable_id, const char *state, int64_t event_id);
+int ledger_run_rows_digest(struct ledger *lg, int64_t run_id, char *hex, struct diag *d);
 /* The same for one allocation row (allocations made outside a run). */
 int ledger_allocation_digest(struct ledger *lg, int64_t id, char *hex, struct diag *d);
 

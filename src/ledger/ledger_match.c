@@ -128,8 +128,21 @@ int ledger_allocation_add(struct ledger *lg, int64_t event_id, int64_t receivabl
 	int64_t row = sqlite3_last_insert_rowid(lg->db);
 	if (id)
 		*id = row;
-	if (run_id)
-		return 0; /* the run's digest covers it */
+	if (run_id) { /* the run's digest covers it */
+		struct ledger_run_allocation ra = {
+			.event_id = event_id,
+			.receivable_id = receivable_id,
+			.cents = cents,
+			.reverses = reverses,
+			.rule = rule,
+			.reason = reason,
+			.actor = lg->actor,
+			.created_at = at,
+			.settles = settles,
+		};
+		ledger_run_rows_allocation(lg, row, &ra);
+		return 0;
+	}
 	char subject[40], detail[120], hex[SHA256_HEX_LEN + 1];
 	if (ledger_allocation_digest(lg, row, hex, d))
 		return -1;
@@ -175,6 +188,7 @@ int ledger_outcome_candidate_add(struct ledger *lg, int64_t outcome_id, int64_t 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording a candidate");
+	ledger_run_rows_candidate(lg, sqlite3_last_insert_rowid(lg->db), outcome_id, receivable_id, rule, cents);
 	return 0;
 }
 

@@ -368,6 +368,19 @@ int ledger_receivables_of_debtor(struct ledger *lg, const char *pattern, struct 
 	return total;
 }
 
+int ledger_receivable_max_rowid(struct ledger *lg, int64_t *max, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "SELECT COALESCE(MAX(id), 0) FROM receivable", -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "counting receivables");
+	int rc = sqlite3_step(st);
+	*max = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_sql_error(lg, d, "counting receivables");
+	return 0;
+}
+
 int ledger_receivables_scan(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx,
 			    struct diag *d)
 {

@@ -110,14 +110,15 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 	return rc;
 }
 
-int ledger_pending_count(struct ledger *lg, long *count, struct diag *d)
+int ledger_pending_count(struct ledger *lg, long limit, long *count, struct diag *d)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT COUNT(*) FROM event e WHERE e.kind IN " LEDGER_RECONCILED_KINDS
-			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id)",
+			       "SELECT COUNT(*) FROM (SELECT 1 FROM event e WHERE e.kind IN " LEDGER_RECONCILED_KINDS
+			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id) LIMIT ?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "counting pending events");
+	sqlite3_bind_int64(st, 1, limit > 0 ? limit : -1); /* LIMIT -1: none */
 	int rc = sqlite3_step(st);
 	*count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
@@ -161,6 +162,7 @@ int ledger_receivable_state_add(struct ledger *lg, int64_t rowid, const char *st
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording a receivable's bank state");
+	ledger_run_rows_state(lg, sqlite3_last_insert_rowid(lg->db), rowid, state, event_id);
 	return 0;
 }
 
@@ -179,6 +181,7 @@ int ledger_run_start(struct ledger *lg, int64_t *run_id, struct diag *d)
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "starting a reconciliation run");
 	*run_id = sqlite3_last_insert_rowid(lg->db);
+	ledger_run_rows_begin(lg);
 	return 0;
 }
 
@@ -194,7 +197,7 @@ int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct dia
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "finishing a reconciliation run");
 	char subject[32], detail[160], digest[SHA256_HEX_LEN + 1];
-	if (ledger_run_digest(lg, run_id, digest, d))
+	if (ledger_run_rows_digest(lg, run_id, digest, d))
 		return -1;
 	snprintf(subject, sizeof subject, "run %lld", (long long)run_id);
 	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 %s", events, digest);
@@ -229,8 +232,10 @@ int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, int64_
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording an outcome");
+	int64_t oid = sqlite3_last_insert_rowid(lg->db);
 	if (outcome_id)
-		*outcome_id = sqlite3_last_insert_rowid(lg->db);
+		*outcome_id = oid;
+	ledger_run_rows_outcome(lg, oid, o);
 
 	if (!o->receivable_id || (o->allocated_cents == 0 && !o->settles))
 		return 0;
@@ -263,5 +268,16 @@ int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, int64_
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording an allocation");
+	struct ledger_run_allocation ra = {
+		.event_id = o->event_id,
+		.receivable_id = o->receivable_id,
+		.cents = o->allocated_cents,
+		.rule = o->rule ? o->rule : "manual",
+		.actor = lg->actor,
+		.created_at = at,
+		.rule_set = o->rule_set,
+		.settles = o->settles,
+	};
+	ledger_run_rows_allocation(lg, sqlite3_last_insert_rowid(lg->db), &ra);
 	return 0;
 }

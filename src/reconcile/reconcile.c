@@ -455,6 +455,8 @@ static int rule_r6(struct run_ctx *rc)
  * enough that one pass over the receivables costs less than a few queries
  * per payment. $CONCILIA_RECONCILE_CACHE=always|never forces it (tests
  * run both ways and compare). */
+enum { CACHE_THRESHOLD = 20000 };
+
 static bool use_cache(long pending)
 {
 	const char *force = getenv("CONCILIA_RECONCILE_CACHE");
@@ -462,7 +464,7 @@ static bool use_cache(long pending)
 		return true;
 	if (force && strcmp(force, "never") == 0)
 		return false;
-	return pending >= 20000;
+	return pending >= CACHE_THRESHOLD;
 }
 
 int reconcile_run(struct ledger *lg, const struct reconcile_options *opt, struct reconcile_summary *sum,
@@ -477,7 +479,7 @@ int reconcile_run(struct ledger *lg, const struct reconcile_options *opt, struct
 	long pending = 0;
 	int failed = ledger_begin(lg, d);
 	if (!failed)
-		failed = ledger_pending_count(lg, &pending, d);
+		failed = ledger_pending_count(lg, CACHE_THRESHOLD, &pending, d);
 	if (!failed && use_cache(pending))
 		failed = recv_source_load(&rc->src, lg, opt, d);
 	else

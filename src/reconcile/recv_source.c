@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigmem.h"
 #include "reconcile/match.h"
 #include "reconcile/recv_source.h"
 
@@ -65,9 +66,15 @@ static int index_init(struct index *ix, size_t n)
 	ix->cap = 16;
 	while (ix->cap < n * 2)
 		ix->cap <<= 1;
-	ix->hash = calloc(ix->cap, sizeof *ix->hash);
-	ix->pos = malloc(ix->cap * sizeof *ix->pos);
+	ix->hash = bigmem_calloc(ix->cap, sizeof *ix->hash);
+	ix->pos = bigmem_calloc(ix->cap, sizeof *ix->pos);
 	return ix->hash && ix->pos ? 0 : -1;
+}
+
+static void index_free(struct index *ix)
+{
+	bigmem_free(ix->hash, ix->cap, sizeof *ix->hash);
+	bigmem_free(ix->pos, ix->cap, sizeof *ix->pos);
 }
 
 /* Returns the slot holding h, or the empty slot where it goes. */
@@ -122,14 +129,8 @@ static int load_row(void *ctx, const struct ledger_receivable *r)
 {
 	struct loader *l = ctx;
 	struct cache *c = l->c;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 4096;
-		struct recv_view *nv = realloc(c->v, cap * sizeof *nv);
-		if (!nv)
-			return -1;
-		c->v = nv;
-		c->cap = cap;
-	}
+	if (c->n == c->cap)
+		return 1; /* more rows than the highest id: cannot be, in one transaction */
 	recv_view_from_row(r, l->opt, &c->v[c->n++]);
 	return 0;
 }
@@ -184,13 +185,11 @@ static void cache_free(struct cache *c)
 {
 	if (!c)
 		return;
-	for (int k = 0; k < KEY_COUNT; k++) {
-		free(c->ix[k].hash);
-		free(c->ix[k].pos);
-	}
-	free(c->next_doc);
-	free(c->next_middle);
-	free(c->v);
+	for (int k = 0; k < KEY_COUNT; k++)
+		index_free(&c->ix[k]);
+	bigmem_free(c->next_doc, c->n + 1, sizeof *c->next_doc);
+	bigmem_free(c->next_middle, c->n + 1, sizeof *c->next_middle);
+	bigmem_free(c->v, c->cap, sizeof *c->v);
 	free(c);
 }
 
@@ -202,15 +201,22 @@ int recv_source_load(struct recv_source *s, struct ledger *lg, const struct reco
 	if (!c)
 		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory");
 	struct loader l = {.c = c, .opt = opt};
-	int rc = ledger_receivables_scan(lg, load_row, &l, d);
+	int64_t max = 0;
+	if (ledger_receivable_max_rowid(lg, &max, d)) {
+		free(c);
+		return -1;
+	}
+	c->cap = (size_t)max + 1;
+	c->v = bigmem_calloc(c->cap, sizeof *c->v);
+	int rc = c->v ? ledger_receivables_scan(lg, load_row, &l, d) : 1;
 	if (rc > 0)
 		diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory loading receivables");
 	int32_t *order = NULL;
 	if (!rc) {
 		for (int k = 0; k < KEY_COUNT && !rc; k++)
 			rc = index_init(&c->ix[k], c->n);
-		c->next_doc = malloc((c->n + 1) * sizeof *c->next_doc);
-		c->next_middle = malloc((c->n + 1) * sizeof *c->next_middle);
+		c->next_doc = bigmem_calloc(c->n + 1, sizeof *c->next_doc);
+		c->next_middle = bigmem_calloc(c->n + 1, sizeof *c->next_middle);
 		order = malloc((c->n + 1) * sizeof *order);
 		if (rc || !c->next_doc || !c->next_middle || !order)
 			rc = diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory indexing receivables");
