@@ -42,6 +42,8 @@ void *bigmem_calloc(size_t n, size_t size)
 #endif
 		return p; /* anonymous mappings are zeroed */
 	}
+#else
+	(void)bytes; /* sanitizer builds: calloc only */
 #endif
 	return calloc(n ? n : 1, size ? size : 1);
 }
@@ -55,6 +57,9 @@ void bigmem_free(void *p, size_t n, size_t size)
 		munmap(p, n * size);
 		return;
 	}
+#else
+	(void)n;
+	(void)size;
 #endif
 	free(p);
 }

@@ -12,6 +12,8 @@ struct file_bytes {
 	size_t len;
 	int mapped;   /* internal */
 	void *owned;  /* internal */
+	int fd;       /* internal: the mapped file, kept open for file_bytes_write */
+	long long size, mtime_ns; /* internal: the file as mapped, to notice changes */
 };
 
 /* "-" reads stdin. Returns 0, or -1 with d filled (file name and the
@@ -25,11 +27,16 @@ void file_bytes_release(struct file_bytes *fb);
  * RSS of a 200 MB import flat. No-op for buffers that are not mapped. */
 void file_bytes_drop(const struct file_bytes *fb, size_t from, size_t to);
 
-/* Writes the whole content to fd in windows dropped behind the write.
- * Returns 0, or -1 with errno set. */
+/* Writes the whole content to fd. A mapped file is copied by the kernel
+ * (copy_file_range: no pass through this process's memory) after checking
+ * that it still has the size and modification time it had when mapped
+ * (ESTALE otherwise: it changed while being read); other buffers are
+ * written in windows dropped behind the write. Returns 0, or -1 with errno
+ * set. */
 int file_bytes_write(const struct file_bytes *fb, int fd);
 
-/* SHA-256 of the whole content, read in windows dropped behind the hash. */
+/* SHA-256 of the whole content (a large mapped file is read through its
+ * descriptor rather than the mapping). */
 int file_bytes_sha256(const struct file_bytes *fb, char *hex);
 
 #endif

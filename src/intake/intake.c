@@ -15,13 +15,11 @@ struct event_ctx {
 			     * for statements, the mean line length of the first MiB */
 	size_t dropped;     /* bytes of the input released from memory so far */
 	int64_t import_id;
-	long events, payments, duplicates;
 };
 
 static int on_event(void *ctx, const struct bank_event *ev, struct diag *d)
 {
 	struct event_ctx *ec = ctx;
-	bool inserted;
 	struct bank_event copy;
 	if (ec->forced_bank && ev->bank != ec->forced_bank) {
 		/* Unicred files carry 001 or 748 in their header: the layout the
@@ -30,7 +28,9 @@ static int on_event(void *ctx, const struct bank_event *ev, struct diag *d)
 		copy.bank = ec->forced_bank;
 		ev = &copy;
 	}
-	if (ledger_event_add(ec->lg, ec->import_id, ev, &inserted, d))
+	/* Written by the ledger's writer thread while parsing goes on; the
+	 * counts come from ledger_event_flush once the file is parsed. */
+	if (ledger_event_queue(ec->lg, ec->import_id, ev, d))
 		return -1;
 	/* Release what the reader has gone past, so that the resident set stays
 	 * flat whatever the file size. The position is a lower bound (lines may
@@ -40,13 +40,6 @@ static int on_event(void *ctx, const struct bank_event *ev, struct diag *d)
 	if (passed > ec->dropped + (16u << 20) + (1u << 20)) {
 		file_bytes_drop(ec->fb, ec->dropped, passed - (1u << 20));
 		ec->dropped = passed - (1u << 20);
-	}
-	if (inserted) {
-		ec->events++;
-		if (event_kind_is_payment(ev->kind))
-			ec->payments++;
-	} else {
-		ec->duplicates++;
 	}
 	return 0;
 }
@@ -198,12 +191,18 @@ enum intake_status intake_bytes(struct ledger *lg, const char *path, const struc
 	long max_nsa = 0;
 	struct cnab_file_info info;
 	struct ledger_import_header h = {.format = fmt.family, .generated = CDATE_NONE};
+	struct ledger_event_counts counts = {0};
 	enum intake_status st = INTAKE_IMPORTED;
 	memset(&info, 0, sizeof info);
+	/* The file's bytes are copied to the store by a second thread while
+	 * it is parsed (a dry run keeps nothing); a refused file's copy is
+	 * thrown away by the rollback. */
 	if (ledger_begin(lg, d) ||
-	    ledger_import_add(lg, r->sha256, path, fb->data, fb->len, &h, &ec.import_id, d)) {
+	    ledger_import_add(lg, r->sha256, path, fb->data, fb->len, &h, &ec.import_id, d) ||
+	    (!opt->dry_run && ledger_import_keep_bytes_start(lg, r->sha256, fb, d))) {
 		st = INTAKE_FAILED;
-	} else if (bank_file_parse(&fmt, path, fb->data, fb->len, &info, on_event, &ec, on_warning, &wc, d)) {
+	} else if (bank_file_parse(&fmt, path, fb->data, fb->len, &info, on_event, &ec, on_warning, &wc, d) ||
+	           ledger_event_flush(lg, &counts, d)) {
 		st = INTAKE_REJECTED;
 	} else if (info.nsa > 0 &&
 	           ledger_import_sequence(lg, info.bank, info.agreement, info.nsa, &conflict, &max_nsa, d)) {
@@ -232,12 +231,12 @@ enum intake_status intake_bytes(struct ledger *lg, const char *path, const struc
 		h = import_header(fmt.family, &info);
 		char detail[300];
 		snprintf(detail, sizeof detail, "sha256 %s; bank %03d; NSA %ld; %ld events, %ld duplicates",
-		         r->sha256, info.bank, info.nsa, ec.events, ec.duplicates);
-		r->events = ec.events;
-		r->payments = ec.payments;
-		r->duplicates = ec.duplicates;
+		         r->sha256, info.bank, info.nsa, counts.events, counts.duplicates);
+		r->events = counts.events;
+		r->payments = counts.payments;
+		r->duplicates = counts.duplicates;
 		keep_info(r, &info);
-		if (ledger_import_finish(lg, ec.import_id, &h, ec.events, ec.duplicates, d) ||
+		if (ledger_import_finish(lg, ec.import_id, &h, counts.events, counts.duplicates, d) ||
 		    ledger_journal(lg, "import", path, detail, d) ||
 		    (!opt->dry_run && ledger_import_keep_bytes(lg, ec.import_id, r->sha256, fb, d))) {
 			st = INTAKE_FAILED;

@@ -102,11 +102,33 @@ int ledger_import_add(struct ledger *lg, const char *sha256, const char *filenam
 int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
 		     bool *inserted, struct diag *d);
 
+/* The same, written by a second thread while the caller goes on (a large
+ * file's parsing and its SQLite inserts then run on two cores). An error
+ * (SQL, identity hash collision) is reported by a later ledger_event_queue
+ * or by ledger_event_flush, which waits for every queued event and returns
+ * the counts since the previous flush. Between the first queue and the
+ * flush, call no other ledger function (commit and rollback wait; a
+ * rollback drops what was queued). */
+struct ledger_event_counts {
+	long events;     /* new events */
+	long payments;   /* of which payments */
+	long duplicates; /* already in the ledger: skipped */
+};
+int ledger_event_queue(struct ledger *lg, int64_t import_id, const struct bank_event *ev, struct diag *d);
+int ledger_event_flush(struct ledger *lg, struct ledger_event_counts *counts, struct diag *d);
+
 /* Writes bytes to PATH.files/<first two hex>/<sha256> (temporary file,
  * fsync, rename; nothing to do when it is already there) and returns the
  * path relative to the ledger's folder in rel (>= 100 bytes). */
 int ledger_store_file(struct ledger *lg, const char *sha256, const struct file_bytes *fb, char *rel, size_t n,
 		      struct diag *d);
+
+/* Starts copying the file's bytes to the store in a second thread while
+ * the file is parsed (optional: it only saves time). fb must stay valid
+ * until ledger_import_keep_bytes, ledger_rollback or ledger_close, which
+ * finish the copy or throw it away. */
+int ledger_import_keep_bytes_start(struct ledger *lg, const char *sha256, const struct file_bytes *fb,
+				   struct diag *d);
 
 /* Keeps the accepted file's bytes forever (ledger_store_file) and records
  * where; call inside the import's transaction, before the commit. */

@@ -14,6 +14,7 @@
 int ledger_import_lookup(struct ledger *lg, const char *sha256, struct ledger_import_info *info,
 			 struct diag *d)
 {
+	ledger_writer_sync(lg);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(lg->db,
 			       "SELECT id, filename, imported_at, actor, format, events, status, hold_reason"
@@ -40,95 +41,11 @@ int ledger_import_lookup(struct ledger *lg, const char *sha256, struct ledger_im
 	return rc == SQLITE_ROW;
 }
 
-static void ordinals_reset(struct ledger *lg)
-{
-	if (lg->ord_keys) {
-		memset(lg->ord_keys, 0, lg->ord_cap * sizeof *lg->ord_keys);
-		memset(lg->ord_counts, 0, lg->ord_cap * sizeof *lg->ord_counts);
-	}
-	lg->ord_len = 0;
-}
-
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = UINT64_C(1469598103934665603);
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-	return h ? h : 1; /* 0 marks an empty slot */
-}
-
-/* Returns the 1-based ordinal of this identity within the current file, or
- * 0 when out of memory. */
-static uint32_t ordinal_next(struct ledger *lg, const char *identity)
-{
-	if (2 * (lg->ord_len + 1) > lg->ord_cap) {
-		size_t cap = lg->ord_cap ? lg->ord_cap * 2 : 4096;
-		uint64_t *keys = calloc(cap, sizeof *keys);
-		uint32_t *counts = calloc(cap, sizeof *counts);
-		if (!keys || !counts) {
-			free(keys);
-			free(counts);
-			return 0;
-		}
-		for (size_t i = 0; i < lg->ord_cap; i++) {
-			if (!lg->ord_keys[i])
-				continue;
-			size_t j = lg->ord_keys[i] & (cap - 1);
-			while (keys[j])
-				j = (j + 1) & (cap - 1);
-			keys[j] = lg->ord_keys[i];
-			counts[j] = lg->ord_counts[i];
-		}
-		free(lg->ord_keys);
-		free(lg->ord_counts);
-		lg->ord_keys = keys;
-		lg->ord_counts = counts;
-		lg->ord_cap = cap;
-	}
-	uint64_t h = fnv1a(identity);
-	size_t j = h & (lg->ord_cap - 1);
-	while (lg->ord_keys[j] && lg->ord_keys[j] != h)
-		j = (j + 1) & (lg->ord_cap - 1);
-	if (!lg->ord_keys[j]) {
-		lg->ord_keys[j] = h;
-		lg->ord_len++;
-	}
-	return ++lg->ord_counts[j];
-}
-
-/* 64-bit hash of the identity text (multiply-xorshift over 8-byte words,
- * MurmurHash64A construction). */
-static uint64_t identity_hash(const char *s, size_t len)
-{
-	const uint64_t m = UINT64_C(0xc6a4a7935bd1e995);
-	uint64_t h = UINT64_C(0x2545f4914f6cdd1d) ^ (len * m);
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t k;
-		memcpy(&k, s + i, 8);
-		k *= m;
-		k ^= k >> 47;
-		k *= m;
-		h ^= k;
-		h *= m;
-	}
-	uint64_t tail = 0;
-	for (size_t j = 0; i + j < len; j++)
-		tail |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
-	if (len - i) {
-		h ^= tail;
-		h *= m;
-	}
-	h ^= h >> 47;
-	h *= m;
-	h ^= h >> 47;
-	return h;
-}
-
 int ledger_import_add(struct ledger *lg, const char *sha256, const char *filename,
 		      const unsigned char *bytes, size_t len, const struct ledger_import_header *h,
 		      int64_t *import_id, struct diag *d)
 {
+	ledger_writer_sync(lg);
 	char now[32];
 	sqlite3_stmt *st;
 	ledger_now(now, sizeof now);
@@ -156,74 +73,153 @@ int ledger_import_add(struct ledger *lg, const char *sha256, const char *filenam
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording the file");
 	*import_id = sqlite3_last_insert_rowid(lg->db);
-	ordinals_reset(lg);
+	ledger_ordinals_reset(lg);
 	return 0;
 }
 
-/* The identity of a CNAB event (reference/reconciliation.md §2.4): the same
- * fact reported again (a re-sent line in another file) has the same one;
- * line numbers are not part of it. */
-static void event_identity(const struct bank_event *ev, char *buf, size_t n)
+/* Binds text that lives until the statement is reset (no copy), or NULL
+ * when empty. */
+static void bind_static(sqlite3_stmt *st, int idx, const char *s)
 {
-	char occ[16], cred[16];
-	date_format_iso(ev->occurrence_date, occ, sizeof occ);
-	date_format_iso(ev->credit_date, cred, sizeof cred);
-	snprintf(buf, n, "cnab|%03d|%s|%s|%s|%s|%" PRId64 "|%s", ev->bank, ev->agreement, ev->nosso_numero_raw,
-		 ev->occurrence, occ, ev->paid_cents, cred);
+	if (s && *s)
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, idx);
 }
 
-int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
-		     bool *inserted, struct diag *d)
+/* Whether the event already in the ledger under this hash has this very
+ * identity (a re-sent line: 1), another one (a hash collision: 0), or
+ * -1 on error; when it is the same, *known_cents and *known_import (may be
+ * NULL) get its amount and import. Rows keep the identity text only when
+ * it cannot be rebuilt from their columns (identity = '' otherwise). */
+static int same_identity(struct ledger *lg, int64_t hash, const char *identity, int64_t *known_cents,
+			 int64_t *known_import, struct diag *d)
 {
-	char identity[220];
-	if (ev->identity[0])
-		snprintf(identity, sizeof identity, "%s", ev->identity);
-	else
-		event_identity(ev, identity, sizeof identity);
-	/* A bank id (endToEndId) names one fact: seen twice, even in one file,
-	 * it is the same credit. CNAB and weak identities describe content, so
-	 * identical rows within a file are numbered apart. */
-	if (!ev->identity[0] || ev->weak_identity) {
-		uint32_t ordinal = ordinal_next(lg, identity);
-		if (!ordinal)
-			return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
-		size_t used = strlen(identity);
-		snprintf(identity + used, sizeof identity - used, "#%u", ordinal);
-	}
-	if (ledger_prepare(lg, &lg->st_event_insert,
-			   "INSERT OR IGNORE INTO event(import_id, identity, identity_hash, line, line_end, bank, agreement,"
-			   " nosso_numero, nosso_numero_raw, seu_numero, company_ref, occurrence, kind,"
-			   " occurrence_text, reasons, is_payment, due_date, occurrence_date, credit_date,"
-			   " face_cents, paid_cents, net_cents, tariff_cents, charges_cents, discount_cents,"
-			   " rebate_cents, iof_cents, other_expenses_cents, other_credits_cents,"
-			   " payer_document, payer_name, end_to_end_id, txid, refund_id, statement_ref, free_text,"
-			   " weak_identity, payer_document_partial)"
-			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	int same = 0;
+	/* Kept prepared: a ledger upgraded from before schema 11 asks this for
+	 * every new CNAB event (its legacy key). */
+	if (ledger_prepare(lg, &lg->st_event_by_hash,
+			   "SELECT identity, identity_ordinal, bank, agreement, nosso_numero_raw, occurrence,"
+			   " occurrence_date, paid_cents, credit_date, import_id FROM event WHERE identity_hash = ?",
 			   d))
 		return -1;
+	sqlite3_stmt *q = lg->st_event_by_hash;
+	sqlite3_bind_int64(q, 1, hash);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		if (known_cents)
+			*known_cents = sqlite3_column_int64(q, 7);
+		if (known_import)
+			*known_import = sqlite3_column_int64(q, 9);
+		const char *t = (const char *)sqlite3_column_text(q, 0);
+		if (t && *t) {
+			same = strcmp(t, identity) == 0;
+		} else {
+			char stored[220];
+			size_t len = ledger_identity_cnab(
+				stored, sizeof stored, sqlite3_column_int(q, 2), (const char *)sqlite3_column_text(q, 3),
+				(const char *)sqlite3_column_text(q, 4), (const char *)sqlite3_column_text(q, 5),
+				(const char *)sqlite3_column_text(q, 6), sqlite3_column_int64(q, 7),
+				(const char *)sqlite3_column_text(q, 8));
+			if (sqlite3_column_type(q, 1) != SQLITE_NULL)
+				ledger_identity_add_ordinal(stored, sizeof stored, len,
+							    (uint32_t)sqlite3_column_int64(q, 1));
+			same = strcmp(stored, identity) == 0;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ledger_sql_error(lg, d, "checking an event identity");
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? same : -1;
+}
+
+int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
+			 struct ledger_queued_event *q, struct diag *d)
+{
+	date_format_iso(ev->due_date, q->due, sizeof q->due);
+	date_format_iso(ev->occurrence_date, q->occ, sizeof q->occ);
+	date_format_iso(ev->credit_date, q->cred, sizeof q->cred);
+	/* The identity of a CNAB event (reference/reconciliation.md §2.4) is
+	 * built from its columns: the same fact reported again (a re-sent line
+	 * in another file) has the same one; line numbers are not part of it.
+	 * Such rows store '' as identity text (it is rebuilt when needed, and
+	 * the event_identity view shows it): a fifth of the row less to write. */
+	q->derived = !ev->identity[0];
+	size_t idlen;
+	if (q->derived) {
+		idlen = ledger_identity_cnab(q->identity, sizeof q->identity, ev->bank, ev->agreement,
+					     ev->nosso_numero_raw, ev->occurrence, q->occ, ev->paid_cents, q->cred);
+	} else {
+		idlen = strlen(ev->identity);
+		memcpy(q->identity, ev->identity, idlen + 1);
+	}
+	/* A bank id (endToEndId) names one fact: seen twice, even in one file,
+	 * it is the same credit. CNAB and weak identities describe content, so
+	 * identical rows within a file are numbered apart. The ordinal's slot
+	 * is fetched while the event is copied. */
+	bool numbered = q->derived || ev->weak_identity;
+	uint64_t base_hash = 0;
+	if (numbered) {
+		base_hash = ledger_identity_hash(q->identity, idlen);
+		ledger_ordinal_prefetch(lg, base_hash);
+	}
+	q->import_id = import_id;
+	q->ev = *ev;
+	q->ordinal = 0;
+	if (numbered) {
+		q->ordinal = ledger_ordinal_next(lg, base_hash);
+		if (!q->ordinal)
+			return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+		idlen = ledger_identity_add_ordinal(q->identity, sizeof q->identity, idlen, q->ordinal);
+	}
+	q->idlen = idlen;
+	q->legacy_hash = (int64_t)ledger_identity_hash(q->identity, idlen);
+	q->hash = q->derived ? ledger_identity_key(ev->nosso_numero, (uint64_t)q->legacy_hash) : q->legacy_hash;
+	return 0;
+}
+
+int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, bool *inserted, struct diag *d)
+{
+	const struct bank_event *ev = &q->ev;
+	if (!lg->st_event_insert &&
+	    ledger_prepare(lg, &lg->st_event_insert,
+			   "INSERT OR IGNORE INTO event(import_id, identity, identity_hash, identity_ordinal, line,"
+			   " line_end, bank, agreement, nosso_numero, nosso_numero_raw, seu_numero, company_ref,"
+			   " occurrence, kind, occurrence_text, reasons, is_payment, due_date, occurrence_date,"
+			   " credit_date, face_cents, paid_cents, net_cents, tariff_cents, charges_cents,"
+			   " discount_cents, rebate_cents, iof_cents, other_expenses_cents, other_credits_cents,"
+			   " payer_document, payer_name, end_to_end_id, txid, refund_id, statement_ref, free_text,"
+			   " weak_identity, payer_document_partial)"
+			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			   d))
+		return -1;
+	/* Every parameter is bound below, all from q, which outlives the step:
+	 * no copies. */
 	sqlite3_stmt *st = lg->st_event_insert;
 	int i = 1;
-	sqlite3_bind_int64(st, i++, import_id);
-	size_t idlen = strlen(identity);
-	int64_t hash = (int64_t)identity_hash(identity, idlen);
-	sqlite3_bind_text(st, i++, identity, (int)idlen, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, i++, hash);
+	sqlite3_bind_int64(st, i++, q->import_id);
+	sqlite3_bind_text(st, i++, q->derived ? "" : q->identity, q->derived ? 0 : (int)q->idlen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, i++, q->hash);
+	if (q->ordinal)
+		sqlite3_bind_int64(st, i++, q->ordinal);
+	else
+		sqlite3_bind_null(st, i++);
 	sqlite3_bind_int64(st, i++, ev->line);
 	sqlite3_bind_int64(st, i++, ev->line_end);
 	sqlite3_bind_int(st, i++, ev->bank);
-	ledger_bind_text_or_null(st, i++, ev->agreement);
+	bind_static(st, i++, ev->agreement);
 	sqlite3_bind_text(st, i++, ev->nosso_numero, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, i++, ev->nosso_numero_raw, -1, SQLITE_STATIC);
-	ledger_bind_text_or_null(st, i++, ev->seu_numero);
-	ledger_bind_text_or_null(st, i++, ev->company_ref);
+	bind_static(st, i++, ev->seu_numero);
+	bind_static(st, i++, ev->company_ref);
 	sqlite3_bind_text(st, i++, ev->occurrence, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, i++, event_kind_name(ev->kind), -1, SQLITE_STATIC);
-	ledger_bind_text_or_null(st, i++, ev->occurrence_text);
-	ledger_bind_text_or_null(st, i++, ev->reasons);
+	bind_static(st, i++, ev->occurrence_text);
+	bind_static(st, i++, ev->reasons);
 	sqlite3_bind_int(st, i++, event_kind_is_payment(ev->kind));
-	ledger_bind_date(st, i++, ev->due_date);
-	ledger_bind_date(st, i++, ev->occurrence_date);
-	ledger_bind_date(st, i++, ev->credit_date);
+	bind_static(st, i++, q->due);
+	bind_static(st, i++, q->occ);
+	bind_static(st, i++, q->cred);
 	sqlite3_bind_int64(st, i++, ev->face_cents);
 	sqlite3_bind_int64(st, i++, ev->paid_cents);
 	sqlite3_bind_int64(st, i++, ev->net_cents);
@@ -234,58 +230,84 @@ int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_eve
 	sqlite3_bind_int64(st, i++, ev->iof_cents);
 	sqlite3_bind_int64(st, i++, ev->other_expenses_cents);
 	sqlite3_bind_int64(st, i++, ev->other_credits_cents);
-	ledger_bind_text_or_null(st, i++, ev->payer_document);
-	ledger_bind_text_or_null(st, i++, ev->payer_name);
-	ledger_bind_text_or_null(st, i++, ev->end_to_end_id);
-	ledger_bind_text_or_null(st, i++, ev->txid);
-	ledger_bind_text_or_null(st, i++, ev->refund_id);
-	ledger_bind_text_or_null(st, i++, ev->statement_ref);
-	ledger_bind_text_or_null(st, i++, ev->free_text);
+	bind_static(st, i++, ev->payer_document);
+	bind_static(st, i++, ev->payer_name);
+	bind_static(st, i++, ev->end_to_end_id);
+	bind_static(st, i++, ev->txid);
+	bind_static(st, i++, ev->refund_id);
+	bind_static(st, i++, ev->statement_ref);
+	bind_static(st, i++, ev->free_text);
 	sqlite3_bind_int(st, i++, ev->weak_identity != 0);
 	sqlite3_bind_int(st, i++, ev->payer_document_partial != 0);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return ledger_sql_error(lg, d, "recording a bank event");
+	if (q->derived && lg->legacy_keys) {
+		/* The ledger holds CNAB events keyed by the plain hash (before
+		 * schema 11): a re-sent line may be one of them. */
+		int same = same_identity(lg, q->legacy_hash, q->identity, NULL, NULL, d);
+		if (same < 0) {
+			sqlite3_clear_bindings(st);
+			return -1;
+		}
+		if (same) {
+			sqlite3_clear_bindings(st);
+			*inserted = false;
+			return 0;
+		}
+	}
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		ledger_sql_error(lg, d, "recording a bank event");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st); /* drop the pointers into q */
+	if (rc != SQLITE_DONE)
+		return -1;
 	*inserted = sqlite3_changes(lg->db) == 1;
 	if (!*inserted) {
 		/* Same hash: make sure it is the same identity, not a collision. */
-		sqlite3_stmt *q;
-		int same = 0;
 		int64_t known_cents = 0, known_import = 0;
-		if (sqlite3_prepare_v2(lg->db, "SELECT identity, paid_cents, import_id FROM event WHERE identity_hash = ?",
-				       -1, &q, NULL) != SQLITE_OK)
-			return ledger_sql_error(lg, d, "checking an event identity");
-		sqlite3_bind_int64(q, 1, hash);
-		if (sqlite3_step(q) == SQLITE_ROW) {
-			const unsigned char *t = sqlite3_column_text(q, 0);
-			same = t && strcmp((const char *)t, identity) == 0;
-			known_cents = sqlite3_column_int64(q, 1);
-			known_import = sqlite3_column_int64(q, 2);
-		}
-		sqlite3_finalize(q);
+		int same = same_identity(lg, q->hash, q->identity, &known_cents, &known_import, d);
+		if (same < 0)
+			return -1;
 		if (!same)
 			return diag_set(d, DIAG_ERROR, lg->path, ev->line, 0, NULL,
-					"event identity hash collision (%s); refusing rather than skipping it", identity);
+					"event identity hash collision (%s); refusing rather than skipping it",
+					q->identity);
 		/* A bank id (endToEndId, rtrId) names one movement of money: seen
 		 * again with another amount it is a conflict, never an update
 		 * (reference/pix.md §8). Only the amount is compared: dates and
 		 * references legitimately differ between an API Pix notification
 		 * and a statement line of the same Pix. */
-		if (ev->identity[0] && !ev->weak_identity && known_cents != ev->paid_cents) {
+		if (!q->derived && !ev->weak_identity && known_cents != ev->paid_cents) {
 			char was[32], now[32];
 			money_format(known_cents, was, sizeof was);
 			money_format(ev->paid_cents, now, sizeof now);
 			return diag_set(d, DIAG_ERROR, "", 0, 0, NULL,
 					"line %ld: %s was recorded with amount %s by import #%lld, this file says %s: a "
 					"repeated id with a different amount is a conflict, not an update",
-					ev->line, identity, was, (long long)known_import, now);
+					ev->line, q->identity, was, (long long)known_import, now);
 		}
 	}
 	return 0;
 }
 
+int ledger_event_add(struct ledger *lg, int64_t import_id, const struct bank_event *ev, bool *inserted,
+		     struct diag *d)
+{
+	struct ledger_queued_event *q = malloc(sizeof *q);
+	if (!q)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+	/* Events queued before this one are written first, in order. */
+	ledger_writer_sync(lg);
+	int rc = ledger_event_prepare(lg, import_id, ev, q, d);
+	if (rc == 0)
+		rc = ledger_event_write(lg, q, inserted, d);
+	free(q);
+	return rc;
+}
+
 int ledger_import_finish(struct ledger *lg, int64_t import_id, const struct ledger_import_header *h,
 			 long events, long duplicates, struct diag *d)
 {
+	ledger_writer_sync(lg);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(lg->db,
 			       "UPDATE import SET layout = ?, bank = ?, agreement = ?, nsa = ?, generated = ?,"
@@ -311,6 +333,7 @@ int ledger_import_finish(struct ledger *lg, int64_t import_id, const struct ledg
 int ledger_import_sequence(struct ledger *lg, int bank, const char *agreement, long nsa, int64_t *conflict,
 			   long *max_nsa, struct diag *d)
 {
+	ledger_writer_sync(lg);
 	sqlite3_stmt *st;
 	*conflict = 0;
 	*max_nsa = 0;
@@ -337,6 +360,7 @@ int ledger_import_sequence(struct ledger *lg, int bank, const char *agreement, l
 
 int ledger_import_hold(struct ledger *lg, int64_t import_id, const char *reason, struct diag *d)
 {
+	ledger_writer_sync(lg);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(lg->db, "UPDATE import SET status = 'held', hold_reason = ? WHERE id = ?", -1, &st,
 			       NULL) != SQLITE_OK)
@@ -350,9 +374,16 @@ int ledger_import_hold(struct ledger *lg, int64_t import_id, const char *reason,
 	return 0;
 }
 
+int ledger_import_keep_bytes_start(struct ledger *lg, const char *sha256, const struct file_bytes *fb,
+				   struct diag *d)
+{
+	return ledger_store_start(lg, sha256, fb, d);
+}
+
 int ledger_import_keep_bytes(struct ledger *lg, int64_t import_id, const char *sha256,
 			     const struct file_bytes *fb, struct diag *d)
 {
+	ledger_writer_sync(lg);
 	char rel[128];
 	sqlite3_stmt *st;
 	if (ledger_store_file(lg, sha256, fb, rel, sizeof rel, d))

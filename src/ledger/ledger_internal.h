@@ -31,6 +31,7 @@ struct ledger {
 	sqlite3_stmt *st_allocation_add;
 	sqlite3_stmt *st_event_unapplied;
 	sqlite3_stmt *st_candidate_add;
+	sqlite3_stmt *st_event_by_hash; /* ledger_import.c: the identity behind a key */
 	/* Per-file count of identical event identities (64-bit hash -> count):
 	 * two identical lines in one file are two real events (a boleto paid
 	 * twice the same day), the same line in another file is a re-send. */
@@ -40,10 +41,59 @@ struct ledger {
 	/* The current run's digest, computed while its rows are written
 	 * (ledger_run_rows.c); NULL outside a run. */
 	struct run_rows *run_rows;
-	uint64_t *ord_keys;
-	uint32_t *ord_counts;
+	struct ledger_ordinal {
+		uint64_t key; /* hash of the identity without its ordinal; 0 = empty */
+		uint32_t count;
+	} *ord_slots;
 	size_t ord_cap, ord_len;
+	struct ledger_writer *writer; /* ledger_writer.c; NULL until events are queued */
+	int wal_frames;               /* WAL size after the last commit (wal hook) */
+	bool legacy_keys;             /* CNAB events from before schema 11 are in the ledger */
+	struct ledger_store_job *store_job; /* ledger_store.c: a copy in progress */
 };
+
+/* One bank event ready to be written: the event and what the ledger
+ * derived from it on the caller's thread (identity, ordinal, hash, the
+ * dates as stored). */
+struct ledger_queued_event {
+	int64_t import_id;
+	int64_t hash;        /* the identity key stored in event.identity_hash */
+	int64_t legacy_hash; /* the plain hash (the key of events before schema 11) */
+	uint32_t ordinal; /* 0: none (a bank-given identity) */
+	bool derived;     /* the identity is rebuilt from the columns: stored as '' */
+	size_t idlen;
+	char identity[220];
+	char due[16], occ[16], cred[16];
+	struct bank_event ev;
+};
+
+/* ledger_import.c: the two halves of ledger_event_add. prepare runs on
+ * the caller's thread (it owns the ordinals); write on whichever thread
+ * holds the connection. */
+int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
+			 struct ledger_queued_event *q, struct diag *d);
+int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, bool *inserted, struct diag *d);
+
+/* ledger_writer.c. sync: waits until every queued event is written (the
+ * connection is then this thread's); errors stay pending. pending: sync,
+ * then whether a queued event failed (d filled). discard: drops what was
+ * not written yet and any pending error (rollback). stop: ends the thread
+ * (close). */
+void ledger_writer_sync(struct ledger *lg);
+bool ledger_writer_pending(struct ledger *lg, struct diag *d);
+void ledger_writer_discard(struct ledger *lg);
+void ledger_writer_stop(struct ledger *lg);
+/* ledger_store.c: waits for a background copy started by
+ * ledger_import_keep_bytes_start and removes it (rollback, close). */
+void ledger_store_cancel(struct ledger *lg);
+int ledger_store_start(struct ledger *lg, const char *sha256, const struct file_bytes *fb, struct diag *d);
+
+/* Starts a checkpoint on the writer thread and returns at once. */
+int ledger_writer_checkpoint(struct ledger *lg, struct diag *d);
+
+/* WAL frames after which a commit is followed by a checkpoint (SQLite's
+ * automatic checkpoint uses the same threshold). */
+#define LEDGER_CHECKPOINT_FRAMES 1000
 
 /* The event kinds a reconciliation run gives an outcome to (payments and
  * what changes a receivable's state), as an SQL list: the pending query
@@ -70,6 +120,31 @@ void ledger_bind_date(sqlite3_stmt *st, int idx, cdate d);
 cdate ledger_column_date(sqlite3_stmt *st, int col);
 /* Copies a text column into buf (empty when NULL). */
 void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t n);
+
+/* ---- event identities (ledger_identity.c) */
+/* The identity text of a CNAB event (reference/reconciliation.md §2.4),
+ * from the values stored in its row (dates as ISO text, "" when absent);
+ * returns its length. */
+size_t ledger_identity_cnab(char *buf, size_t n, int bank, const char *agreement, const char *nosso_numero_raw,
+			    const char *occurrence, const char *occurrence_iso, int64_t paid_cents,
+			    const char *credit_iso);
+/* Appends "#ordinal" to the identity of length len; returns the new length. */
+size_t ledger_identity_add_ordinal(char *buf, size_t n, size_t len, uint32_t ordinal);
+/* The 64-bit hash of an identity text. */
+uint64_t ledger_identity_hash(const char *s, size_t len);
+/* The key stored in event.identity_hash for a CNAB identity from schema 11
+ * on: 24 bits from the nosso número (normalized), then the top 40 bits of
+ * the identity's hash. */
+int64_t ledger_identity_key(const char *nosso_numero, uint64_t hash);
+/* Forgets the previous file's ordinals; _free releases the table. */
+void ledger_ordinals_reset(struct ledger *lg);
+void ledger_ordinals_free(struct ledger *lg);
+/* Starts loading key's slot into the CPU cache, to be probed a little
+ * later by ledger_ordinal_next (hides the miss behind other work). */
+void ledger_ordinal_prefetch(const struct ledger *lg, uint64_t key);
+/* 1-based count of the identity whose hash (without ordinal) is key within
+ * the current file; 0 when out of memory. */
+uint32_t ledger_ordinal_next(struct ledger *lg, uint64_t key);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" ($CONCILIA_NOW overrides, for tests). */
 void ledger_now(char *buf, size_t n);

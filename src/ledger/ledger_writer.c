@@ -1,0 +1,300 @@
+/* Bank events written by a second thread while the caller goes on parsing:
+ * a large import keeps both cores busy (the parser and the identities on
+ * one, SQLite on the other). Same transaction, same order, same checks as
+ * ledger_event_add; only when an error is seen moves (a later
+ * ledger_event_queue, ledger_event_flush or ledger_commit reports it).
+ * The same thread copies the WAL back into the database after a large
+ * commit (the checkpoint), while the caller reads and hashes the next
+ * file: the commit is already on disk, the checkpoint only tidies up. It
+ * does so through a connection of its own, so the caller may use the
+ * ledger meanwhile (SQLite coordinates the two as it would two programs).
+ *
+ * Hand-off is by whole batches under one mutex: the caller fills one batch
+ * while the writer drains the other. The connection is only ever used by
+ * one thread at a time: every other ledger function that touches it first
+ * waits for the writer (ledger_writer_sync). */
+#include "config.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger/ledger_internal.h"
+
+enum { BATCH = 2048 };
+
+struct ledger_writer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct ledger_queued_event *fill; /* the caller's batch */
+	size_t filled;
+	struct ledger_queued_event *spare; /* the other batch, while the writer is idle */
+	struct ledger_queued_event *work;  /* the writer's batch, NULL when idle */
+	size_t work_len;
+	bool checkpoint;     /* a checkpoint to run (or running) */
+	sqlite3 *ckpt_db;    /* writer thread only: the checkpoint's connection */
+	sqlite3_stmt *touch; /* writer thread only: see touch_import */
+	bool quit;
+	/* Results since the last flush, guarded by mu. */
+	struct ledger_event_counts counts;
+	bool failed;
+	struct diag error;
+};
+
+/* Reads the import's row and its import_by_sequence entry, both written at
+ * the start of the transaction and updated at its end. Reading a page puts
+ * it back at the young end of SQLite's dirty-page list, so that when a
+ * large import overflows the page cache these pages are not the first
+ * spilled to the WAL: a page spilled and then changed again is rewritten
+ * in place in the WAL, and SQLite then recomputes the checksum of every
+ * frame after it at commit (reading the whole WAL back: 0.1-0.2 s for a
+ * 450 000-title file). */
+static void touch_import(struct ledger *lg, struct ledger_writer *w, int64_t import_id)
+{
+	if (!w->touch &&
+	    sqlite3_prepare_v3(lg->db,
+	                       "SELECT (SELECT 1 FROM import x INDEXED BY import_by_sequence"
+	                       " WHERE x.bank IS i.bank AND x.agreement IS i.agreement AND x.nsa IS i.nsa"
+	                       " AND x.id = i.id) FROM import i WHERE i.id = ?",
+	                       -1, SQLITE_PREPARE_PERSISTENT, &w->touch, NULL) != SQLITE_OK) {
+		w->touch = NULL;
+		return; /* only slower */
+	}
+	sqlite3_bind_int64(w->touch, 1, import_id);
+	while (sqlite3_step(w->touch) == SQLITE_ROW)
+		;
+	sqlite3_reset(w->touch);
+}
+
+/* PASSIVE: never waits for readers or the writer; whatever it cannot copy
+ * now, a later checkpoint will (or closing the ledger). A failure loses
+ * nothing: the WAL keeps the committed pages. */
+static void checkpoint(struct ledger *lg, struct ledger_writer *w)
+{
+	if (!w->ckpt_db &&
+	    sqlite3_open_v2(lg->path, &w->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		sqlite3_close(w->ckpt_db);
+		w->ckpt_db = NULL;
+		return;
+	}
+	sqlite3_wal_checkpoint_v2(w->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+static void *writer_main(void *arg)
+{
+	struct ledger *lg = arg;
+	struct ledger_writer *w = lg->writer;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->work && !w->checkpoint && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->checkpoint) {
+			pthread_mutex_unlock(&w->mu);
+			checkpoint(lg, w);
+			pthread_mutex_lock(&w->mu);
+			w->checkpoint = false;
+			pthread_cond_broadcast(&w->cv);
+			continue;
+		}
+		if (!w->work)
+			break;
+		struct ledger_queued_event *batch = w->work;
+		size_t n = w->work_len;
+		bool failed = w->failed;
+		pthread_mutex_unlock(&w->mu);
+
+		struct ledger_event_counts c = {0};
+		struct diag err;
+		diag_clear(&err);
+		if (!failed && n)
+			touch_import(lg, w, batch[0].import_id);
+		for (size_t i = 0; i < n && !failed; i++) {
+			bool inserted;
+			if (ledger_event_write(lg, &batch[i], &inserted, &err) != 0) {
+				failed = true;
+			} else if (inserted) {
+				c.events++;
+				c.payments += event_kind_is_payment(batch[i].ev.kind) != 0;
+			} else {
+				c.duplicates++;
+			}
+		}
+
+		pthread_mutex_lock(&w->mu);
+		w->counts.events += c.events;
+		w->counts.payments += c.payments;
+		w->counts.duplicates += c.duplicates;
+		if (failed && !w->failed) {
+			w->failed = true;
+			w->error = err;
+		}
+		w->work = NULL;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int writer_start(struct ledger *lg, struct diag *d)
+{
+	struct ledger_writer *w = calloc(1, sizeof *w);
+	struct ledger_queued_event *a = malloc(BATCH * sizeof *a), *b = malloc(BATCH * sizeof *b);
+	if (!w || !a || !b) {
+		free(w);
+		free(a);
+		free(b);
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+	}
+	w->fill = a;
+	w->spare = b;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	lg->writer = w;
+	if (pthread_create(&w->thread, NULL, writer_main, lg) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(a);
+		free(b);
+		free(w);
+		lg->writer = NULL;
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "cannot start the event writer thread");
+	}
+	return 0;
+}
+
+/* Waits until the writer is idle; with mu held on return. */
+static void wait_idle(struct ledger_writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->work)
+		pthread_cond_wait(&w->cv, &w->mu);
+}
+
+/* Hands the caller's batch to the writer (which must be idle: mu held) and
+ * takes the spare one. */
+static void hand_off(struct ledger *lg)
+{
+	struct ledger_writer *w = lg->writer;
+	w->work = w->fill;
+	w->work_len = w->filled;
+	w->fill = w->spare;
+	w->spare = w->work; /* reused once the writer is idle again */
+	w->filled = 0;
+	pthread_cond_broadcast(&w->cv);
+}
+
+int ledger_event_queue(struct ledger *lg, int64_t import_id, const struct bank_event *ev, struct diag *d)
+{
+	if (!lg->writer && writer_start(lg, d) != 0)
+		return -1;
+	struct ledger_writer *w = lg->writer;
+	if (ledger_event_prepare(lg, import_id, ev, &w->fill[w->filled], d) != 0)
+		return -1;
+	if (++w->filled < BATCH)
+		return 0;
+	wait_idle(w);
+	if (w->failed) {
+		/* Stop parsing: the import is lost anyway. */
+		*d = w->error;
+		pthread_mutex_unlock(&w->mu);
+		return -1;
+	}
+	hand_off(lg);
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+void ledger_writer_sync(struct ledger *lg)
+{
+	struct ledger_writer *w = lg->writer;
+	if (!w)
+		return;
+	wait_idle(w);
+	if (w->filled) {
+		hand_off(lg);
+		while (w->work)
+			pthread_cond_wait(&w->cv, &w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
+int ledger_writer_checkpoint(struct ledger *lg, struct diag *d)
+{
+	if (!lg->writer && writer_start(lg, d) != 0)
+		return -1;
+	struct ledger_writer *w = lg->writer;
+	wait_idle(w);
+	w->checkpoint = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+int ledger_event_flush(struct ledger *lg, struct ledger_event_counts *counts, struct diag *d)
+{
+	struct ledger_writer *w = lg->writer;
+	memset(counts, 0, sizeof *counts);
+	if (!w)
+		return 0;
+	ledger_writer_sync(lg);
+	pthread_mutex_lock(&w->mu);
+	int rc = 0;
+	if (w->failed) {
+		*d = w->error;
+		rc = -1;
+	} else {
+		*counts = w->counts;
+	}
+	memset(&w->counts, 0, sizeof w->counts);
+	w->failed = false;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+void ledger_writer_discard(struct ledger *lg)
+{
+	struct ledger_writer *w = lg->writer;
+	if (!w)
+		return;
+	wait_idle(w);
+	w->filled = 0;
+	memset(&w->counts, 0, sizeof w->counts);
+	w->failed = false;
+	pthread_mutex_unlock(&w->mu);
+}
+
+bool ledger_writer_pending(struct ledger *lg, struct diag *d)
+{
+	struct ledger_writer *w = lg->writer;
+	if (!w)
+		return false;
+	ledger_writer_sync(lg);
+	pthread_mutex_lock(&w->mu);
+	bool failed = w->failed;
+	if (failed)
+		*d = w->error;
+	pthread_mutex_unlock(&w->mu);
+	return failed;
+}
+
+void ledger_writer_stop(struct ledger *lg)
+{
+	struct ledger_writer *w = lg->writer;
+	if (!w)
+		return;
+	wait_idle(w);
+	while (w->checkpoint)
+		pthread_cond_wait(&w->cv, &w->mu);
+	w->quit = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	sqlite3_finalize(w->touch);
+	sqlite3_close(w->ckpt_db);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w->fill);
+	free(w->spare);
+	free(w);
+	lg->writer = NULL;
+}

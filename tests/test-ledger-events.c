@@ -1,0 +1,404 @@
+/* Bank events in the ledger: identities (ordinals within a file, re-sent
+ * lines across files, hash collisions refused), the writer thread (queue,
+ * flush, commit, rollback), a bank id seen again with another amount, and
+ * ledgers whose events predate the identity keys of schema 11. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/date.h"
+#include "ledger/ledger_internal.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct ledger *lg;
+	int files;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/concilia-test-ledger.XXXXXX");
+	if (!f || !mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/ledger.db", f->dir);
+	struct diag d;
+	if (ledger_open(f->path, true, &f->lg, NULL, &d) != 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[160];
+	ledger_close(f->lg);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* A liquidation of title nn paid with cents. */
+static struct bank_event payment(const char *nn, int64_t cents, long line)
+{
+	struct bank_event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.line = line;
+	ev.line_end = line + 1;
+	ev.bank = 237;
+	snprintf(ev.agreement, sizeof ev.agreement, "4481234");
+	snprintf(ev.nosso_numero_raw, sizeof ev.nosso_numero_raw, "%s", nn);
+	snprintf(ev.nosso_numero, sizeof ev.nosso_numero, "%s", nn + strspn(nn, "0"));
+	snprintf(ev.occurrence, sizeof ev.occurrence, "06");
+	ev.kind = EVENT_LIQUIDATION;
+	ev.due_date = date_from_ymd(2026, 11, 10);
+	ev.occurrence_date = date_from_ymd(2026, 11, 10);
+	ev.credit_date = date_from_ymd(2026, 11, 11);
+	ev.face_cents = ev.paid_cents = cents;
+	ev.net_cents = cents - 195;
+	ev.tariff_cents = 195;
+	return ev;
+}
+
+/* Starts the import of a new file (its own made-up SHA-256). */
+static int64_t begin_file(struct fixture *f)
+{
+	char sha[65];
+	int64_t id;
+	struct diag d;
+	struct ledger_import_header h = {.format = "cnab240", .generated = CDATE_NONE};
+	snprintf(sha, sizeof sha, "%064d", ++f->files);
+	assert_int_equal(ledger_begin(f->lg, &d), 0);
+	assert_int_equal(ledger_import_add(f->lg, sha, "test.ret", NULL, 0, &h, &id, &d), 0);
+	return id;
+}
+
+/* Queues events, flushes, commits; returns the counts. */
+static struct ledger_event_counts import_file(struct fixture *f, const struct bank_event *evs, size_t n)
+{
+	struct diag d;
+	struct ledger_event_counts c;
+	int64_t id = begin_file(f);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(ledger_event_queue(f->lg, id, &evs[i], &d), 0);
+	assert_int_equal(ledger_event_flush(f->lg, &c, &d), 0);
+	assert_int_equal(ledger_commit(f->lg, &d), 0);
+	return c;
+}
+
+static int64_t scalar(struct fixture *f, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	assert_int_equal(sqlite3_prepare_v2(f->lg->db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void ordinals_and_resent_lines(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_event a = payment("00000000001", 10000, 3), b = payment("00000000002", 20000, 5);
+	/* Two identical lines in one file: a boleto paid twice the same day. */
+	struct bank_event first[] = {a, a, b};
+	struct ledger_event_counts c = import_file(f, first, 3);
+	assert_int_equal(c.events, 3);
+	assert_int_equal(c.payments, 3);
+	assert_int_equal(c.duplicates, 0);
+	/* Re-sent in another file: known; a third copy of a is new. */
+	struct bank_event again[] = {a, b, a, a, payment("00000000003", 30000, 9)};
+	c = import_file(f, again, 5);
+	assert_int_equal(c.events, 2);
+	assert_int_equal(c.duplicates, 3);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event"), 5);
+	/* The identity text is rebuilt for people by the view. */
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(f->lg->db,
+	                                    "SELECT identity FROM event_identity ORDER BY event_id LIMIT 2",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(st, 0),
+	                    "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#1");
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(st, 0),
+	                    "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#2");
+	sqlite3_finalize(st);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event WHERE identity <> ''"), 0);
+}
+
+static void synchronous_add_agrees(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_event a = payment("00000000007", 700, 3);
+	struct bank_event first[] = {a};
+	assert_int_equal(import_file(f, first, 1).events, 1);
+	struct diag d;
+	bool inserted;
+	int64_t id = begin_file(f);
+	assert_int_equal(ledger_event_add(f->lg, id, &a, &inserted, &d), 0);
+	assert_false(inserted);
+	assert_int_equal(ledger_event_add(f->lg, id, &a, &inserted, &d), 0);
+	assert_true(inserted); /* the second copy in this file */
+	assert_int_equal(ledger_commit(f->lg, &d), 0);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event"), 2);
+}
+
+static void rollback_drops_queued_events(void **state)
+{
+	struct fixture *f = *state;
+	struct diag d;
+	int64_t id = begin_file(f);
+	for (int i = 0; i < 5000; i++) { /* more than one batch */
+		char nn[16];
+		snprintf(nn, sizeof nn, "%011d", i + 1);
+		struct bank_event ev = payment(nn, 100 + i, 3 + 2 * i);
+		assert_int_equal(ledger_event_queue(f->lg, id, &ev, &d), 0);
+	}
+	ledger_rollback(f->lg);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event"), 0);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM import"), 0);
+}
+
+/* Inserts an event row behind the importer's back (as an older concilia
+ * or a forged key would have). */
+static int64_t raw_event(struct fixture *f, const char *identity, int64_t key)
+{
+	char sql[1000];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO import(sha256, filename, format, size, content, imported_at, actor)"
+	         " VALUES ('raw%d', 'old.ret', 'cnab240', 0, X'', 'then', 'test');"
+	         "INSERT INTO event(import_id, identity, identity_hash, line, line_end, bank, nosso_numero,"
+	         " nosso_numero_raw, occurrence, kind, is_payment, face_cents, paid_cents, net_cents, "
+	         "tariff_cents,"
+	         " charges_cents, discount_cents, rebate_cents, iof_cents, other_expenses_cents, "
+	         "other_credits_cents)"
+	         " VALUES (last_insert_rowid(), '%s', %lld, 1, 2, 237, '9', '9', '06', 'liquidation', 1,"
+	         " 1, 1, 1, 0, 0, 0, 0, 0, 0, 0);",
+	         ++f->files, identity, (long long)key);
+	assert_int_equal(sqlite3_exec(f->lg->db, sql, NULL, NULL, NULL), SQLITE_OK);
+	return sqlite3_last_insert_rowid(f->lg->db);
+}
+
+static void events_from_before_schema_11(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_event a = payment("00000000001", 10000, 3);
+	const char *text = "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#1";
+	/* Before schema 11 the key was the plain hash and the text was kept. */
+	int64_t old = raw_event(f, text, (int64_t)ledger_identity_hash(text, strlen(text)));
+	char sql[100];
+	snprintf(sql, sizeof sql, "UPDATE event_legacy_keys SET last_event_id = %lld", (long long)old);
+	assert_int_equal(sqlite3_exec(f->lg->db, sql, NULL, NULL, NULL), SQLITE_OK);
+	ledger_close(f->lg);
+	struct diag d;
+	assert_int_equal(ledger_open(f->path, false, &f->lg, NULL, &d), 0);
+
+	struct bank_event evs[] = {a, a};
+	struct ledger_event_counts c = import_file(f, evs, 2);
+	assert_int_equal(c.duplicates, 1); /* the re-sent line */
+	assert_int_equal(c.events, 1);     /* the second copy */
+}
+
+/* A Pix credit as the API Pix reader gives it: the bank's id is the
+ * identity (strong: no ordinal). */
+static struct bank_event pix_credit(const char *e2e, int64_t cents, long line)
+{
+	struct bank_event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.line = line;
+	ev.line_end = line;
+	ev.bank = 1;
+	snprintf(ev.occurrence, sizeof ev.occurrence, "00");
+	ev.kind = EVENT_LIQUIDATION;
+	ev.occurrence_date = ev.credit_date = date_from_ymd(2026, 11, 23);
+	ev.paid_cents = ev.net_cents = cents;
+	snprintf(ev.end_to_end_id, sizeof ev.end_to_end_id, "%s", e2e);
+	snprintf(ev.identity, sizeof ev.identity, "pix|%s", e2e);
+	return ev;
+}
+
+static void bank_id_with_another_amount(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_event a = pix_credit("E60701190202611231347Qm7Zt2Lp9Xa", 8990, 1);
+	struct bank_event first[] = {a, a}; /* one id twice in a file: one credit */
+	struct ledger_event_counts c = import_file(f, first, 2);
+	assert_int_equal(c.events, 1);
+	assert_int_equal(c.duplicates, 1);
+	/* Seen again with the same amount: known. */
+	struct bank_event again[] = {a};
+	c = import_file(f, again, 1);
+	assert_int_equal(c.events, 0);
+	assert_int_equal(c.duplicates, 1);
+	/* With another amount: a conflict, through the writer thread too. */
+	struct diag d;
+	struct bank_event changed = pix_credit("E60701190202611231347Qm7Zt2Lp9Xa", 9890, 4);
+	int64_t id = begin_file(f);
+	assert_int_equal(ledger_event_queue(f->lg, id, &changed, &d), 0);
+	assert_int_equal(ledger_event_flush(f->lg, &c, &d), -1);
+	assert_non_null(
+	    strstr(d.msg, "line 4: pix|E60701190202611231347Qm7Zt2Lp9Xa was recorded with amount 89.90"));
+	assert_non_null(strstr(d.msg, "this file says 98.90"));
+	ledger_rollback(f->lg);
+	/* And through the one-at-a-time path. */
+	bool inserted;
+	id = begin_file(f);
+	assert_int_equal(ledger_event_add(f->lg, id, &changed, &inserted, &d), -1);
+	assert_non_null(strstr(d.msg, "conflict, not an update"));
+	ledger_rollback(f->lg);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event"), 1);
+	assert_int_equal(scalar(f, "SELECT paid_cents FROM event"), 8990);
+}
+
+/* A ledger made by a concilia of schema 10 (migrations 1-10 only), with
+ * events as that version wrote them (identity text kept, the plain hash
+ * as key), then opened by this one (migration 11). */
+static void ledger_of_schema_10_upgraded(void **state)
+{
+	struct fixture *f = *state;
+	ledger_close(f->lg);
+	f->lg = NULL;
+	unlink(f->path);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_true(ledger_migration_count > 10);
+	for (int v = 0; v < 10; v++)
+		assert_int_equal(sqlite3_exec(db, ledger_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	const char *texts[] = {"cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#1",
+	                       "cnab|237|4481234|00000000001|06|2026-11-10|10000|2026-11-11#2",
+	                       "pix|E00000000202611231200aaaaaaaaaaa"};
+	assert_int_equal(
+	    sqlite3_exec(db,
+	                 "INSERT INTO import(sha256, filename, format, size, content, imported_at, actor)"
+	                 " VALUES ('old', 'old.ret', 'cnab240', 0, X'', 'then', 'test');"
+	                 "PRAGMA user_version = 10;",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
+	for (int i = 0; i < 3; i++) {
+		char sql[1000];
+		snprintf(
+		    sql, sizeof sql,
+		    "INSERT INTO event(import_id, identity, identity_hash, line, line_end, bank, agreement,"
+		    " nosso_numero, nosso_numero_raw, occurrence, kind, is_payment, occurrence_date, "
+		    "credit_date,"
+		    " face_cents, paid_cents, net_cents, tariff_cents, charges_cents, discount_cents, "
+		    "rebate_cents,"
+		    " iof_cents, other_expenses_cents, other_credits_cents, end_to_end_id)"
+		    " VALUES (1, '%s', %lld, %d, %d, %d, %s, '%s', '%s', '%s', 'liquidation', 1, "
+		    "'2026-11-%s',"
+		    " '2026-11-%s', 10000, %d, 10000, 0, 0, 0, 0, 0, 0, 0, %s)",
+		    texts[i], (long long)ledger_identity_hash(texts[i], strlen(texts[i])), 3 + i, 3 + i,
+		    i < 2 ? 237 : 1, i < 2 ? "'4481234'" : "NULL", i < 2 ? "1" : "",
+		    i < 2 ? "00000000001" : "", i < 2 ? "06" : "00", i < 2 ? "10" : "23", i < 2 ? "11" : "23",
+		    i < 2 ? 10000 : 5000, i < 2 ? "NULL" : "'E00000000202611231200aaaaaaaaaaa'");
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	}
+	sqlite3_close(db);
+
+	struct diag d;
+	assert_int_equal(ledger_open(f->path, false, &f->lg, NULL, &d), 0);
+	assert_int_equal(scalar(f, "PRAGMA user_version"), ledger_migration_count);
+	assert_int_equal(scalar(f, "SELECT last_event_id FROM event_legacy_keys"), 2);
+	/* The events keep their identities: text, key, no ordinal column. */
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event e JOIN event_identity v ON v.event_id = e.id"
+	                           " WHERE v.identity = e.identity AND e.identity_ordinal IS NULL"),
+	                 3);
+	/* The same file again (both identical lines): nothing new. */
+	struct bank_event a = payment("00000000001", 10000, 3);
+	struct bank_event same_file[] = {a, a};
+	struct ledger_event_counts c = import_file(f, same_file, 2);
+	assert_int_equal(c.events, 0);
+	assert_int_equal(c.duplicates, 2);
+	/* One line re-sent in another file, with a new one beside it: the
+	 * re-sent line is skipped, the new one gets a schema 11 key. */
+	struct bank_event other[] = {a, payment("00000000005", 500, 5)};
+	c = import_file(f, other, 2);
+	assert_int_equal(c.events, 1);
+	assert_int_equal(c.duplicates, 1);
+	/* The Pix credit: known with its amount, a conflict with another. */
+	struct bank_event p = pix_credit("E00000000202611231200aaaaaaaaaaa", 5000, 1);
+	struct bank_event pix[] = {p};
+	c = import_file(f, pix, 1);
+	assert_int_equal(c.duplicates, 1);
+	p.paid_cents = 5001;
+	int64_t id = begin_file(f);
+	assert_int_equal(ledger_event_queue(f->lg, id, &p, &d), 0);
+	assert_int_equal(ledger_event_flush(f->lg, &c, &d), -1);
+	assert_non_null(strstr(d.msg, "conflict, not an update"));
+	ledger_rollback(f->lg);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event"), 4);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event WHERE identity = ''"), 1);
+}
+
+static void collision_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_event a = payment("00000000004", 4000, 3);
+	const char *text = "cnab|237|4481234|00000000004|06|2026-11-10|4000|2026-11-11#1";
+	int64_t key = ledger_identity_key(a.nosso_numero, ledger_identity_hash(text, strlen(text)));
+	raw_event(f, "cnab|something else entirely", key);
+
+	struct diag d;
+	struct ledger_event_counts c;
+	int64_t id = begin_file(f);
+	assert_int_equal(ledger_event_queue(f->lg, id, &a, &d), 0);
+	assert_int_equal(ledger_event_flush(f->lg, &c, &d), -1);
+	assert_non_null(strstr(d.msg, "collision"));
+	assert_int_equal(d.line, 3);
+	ledger_rollback(f->lg);
+
+	/* Queued but not flushed: the commit refuses too. */
+	id = begin_file(f);
+	assert_int_equal(ledger_event_queue(f->lg, id, &a, &d), 0);
+	assert_int_equal(ledger_commit(f->lg, &d), -1);
+	assert_non_null(strstr(d.msg, "collision"));
+	ledger_rollback(f->lg);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event"), 1);
+}
+
+static void identity_text_without_printf(void **state)
+{
+	(void)state;
+	char buf[220];
+	size_t n = ledger_identity_cnab(buf, sizeof buf, 1, NULL, "123", "02", "", -5, "2026-01-02");
+	assert_string_equal(buf, "cnab|001||123|02||-5|2026-01-02");
+	assert_int_equal(n, strlen(buf));
+	n = ledger_identity_add_ordinal(buf, sizeof buf, n, 4294967295u);
+	assert_string_equal(buf, "cnab|001||123|02||-5|2026-01-02#4294967295");
+	ledger_identity_cnab(buf, sizeof buf, -7, "x", "y", "z", "d", INT64_MIN, "e");
+	assert_string_equal(buf, "cnab|-07|x|y|z|d|-9223372036854775808|e");
+	/* Truncated, never overrun. */
+	char small[12];
+	ledger_identity_cnab(small, sizeof small, 237, "4481234", "1", "06", "", 1, "");
+	assert_string_equal(small, "cnab|237|44");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(identity_text_without_printf),
+	    cmocka_unit_test_setup_teardown(ordinals_and_resent_lines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(synchronous_add_agrees, setup, teardown),
+	    cmocka_unit_test_setup_teardown(rollback_drops_queued_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(events_from_before_schema_11, setup, teardown),
+	    cmocka_unit_test_setup_teardown(ledger_of_schema_10_upgraded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bank_id_with_another_amount, setup, teardown),
+	    cmocka_unit_test_setup_teardown(collision_refused, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
