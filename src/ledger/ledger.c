@@ -266,6 +266,7 @@ void ledger_rollback(struct ledger *lg)
 	ledger_writer_discard(lg);
 	ledger_store_cancel(lg);
 	ledger_run_rows_end(lg);
+	lg->run_at[0] = '\0';
 	if (!sqlite3_get_autocommit(lg->db))
 		sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
 }

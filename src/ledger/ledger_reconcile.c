@@ -201,6 +201,9 @@ int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct dia
 		return -1;
 	snprintf(subject, sizeof subject, "run %lld", (long long)run_id);
 	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 %s", events, digest);
+	/* Allocations made after the run (by a person, in the same process)
+	 * carry their own time, not the run's. */
+	lg->run_at[0] = '\0';
 	return ledger_journal(lg, "reconcile.run", subject, detail, d);
 }
 
