@@ -308,6 +308,13 @@ static void test_encode_dynamic(void **state)
 	assert_int_equal(info.kind, BRCODE_DYNAMIC);
 	assert_int_equal(info.initiation, 12);
 
+	/* Two schemes: removing one would leave a code every reader refuses. */
+	rq.url = "https://HTTP://pix.example.com/qr";
+	diag_clear(&d);
+	assert_int_equal(brcode_encode(&rq, &p, NULL, NULL, &d), -1);
+	assert_string_equal(d.field, "26-25");
+	assert_non_null(strstr(d.msg, "second scheme"));
+
 	rq.initiation = 11; /* a reusable dynamic code (cobv) */
 	rq.url = "pix.example.com/qr/v2/9d36b84f";
 	w.n = 0;

@@ -1626,6 +1626,11 @@ int brcode_encode(const struct brcode_request *rq, struct brcode_payload *out, d
 			    (int)skip, u);
 		u += skip;
 		n -= skip;
+		/* "https://https://..." would still carry a scheme, which every
+		 * reader refuses: say so rather than write that code. */
+		if (starts_with_ci(u, n, "https://") || starts_with_ci(u, n, "http://"))
+			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "26-25",
+			                "the URL has a second scheme after the first: '%.*s'", (int)(n < 60 ? n : 60), u);
 		if (n == 0 || n > BRCODE_URL_MAX)
 			return diag_set(d, DIAG_ERROR, NULL, 0, 0, "26-25",
 			                "the URL has %zu characters without its scheme, 1 to %d allowed", n,
