@@ -33,6 +33,12 @@ void ledger_set_actor(struct ledger *lg, const char *actor);
 const char *ledger_actor(const struct ledger *lg);
 
 int ledger_begin(struct ledger *lg, struct diag *d);
+/* A transaction whose rows reference only ids read inside it (a large
+ * reconciliation run: events, receivables and the run itself), written
+ * without SQLite's foreign-key lookups (six B-tree searches per payment,
+ * a quarter of the writing). The references are still checked, in full,
+ * by ledger_verify. Commit and rollback turn the checks back on. */
+int ledger_begin_bulk(struct ledger *lg, struct diag *d);
 int ledger_commit(struct ledger *lg, struct diag *d);
 void ledger_rollback(struct ledger *lg);
 
@@ -249,7 +255,26 @@ int ledger_receivable_bank_state(struct ledger *lg, int64_t rowid, char *out, si
 int ledger_receivable_state_add(struct ledger *lg, int64_t rowid, const char *state, int64_t event_id,
 				struct diag *d);
 
+/* A second, read-only connection on the ledger's last committed state,
+ * usable from another thread (ledger_reader.c). *out is NULL when the
+ * ledger can't have one (not in WAL mode): read through the ledger then. */
+struct ledger_reader;
+int ledger_reader_open(struct ledger *lg, struct ledger_reader **out, struct diag *d);
+void ledger_reader_close(struct ledger_reader *r);
+/* Receivables with first_id <= id <= last_id, in id order, through the
+ * ledger or a reader; fn as for ledger_receivables_scan. */
+int ledger_receivables_scan_range(struct ledger *lg, int64_t first_id, int64_t last_id,
+				  int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx, struct diag *d);
+int ledger_reader_receivables(struct ledger_reader *r, int64_t first_id, int64_t last_id,
+			      int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx, struct diag *d);
+
 int ledger_run_start(struct ledger *lg, int64_t *run_id, struct diag *d);
+/* Makes the run started above write its rows (outcomes, allocations,
+ * candidates, bank states) from a second thread, and read its pending
+ * events through a connection of its own, so that a large run keeps both
+ * cores busy. Ids are handed out in advance, so callers see no
+ * difference. Ended by ledger_run_finish or a rollback. */
+int ledger_run_background(struct ledger *lg, struct diag *d);
 /* Ends the run: its journal entry carries a digest of every outcome,
  * candidate and allocation row the run wrote (journal verify recomputes it). */
 int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct diag *d);
@@ -390,7 +415,8 @@ struct ledger_verify_report {
 	long problems;
 };
 /* Recomputes the journal's hash chain, each run's row digest, each stored
- * file's SHA-256 and the append-only triggers; every problem found goes
+ * file's SHA-256, checks every reference between rows and the append-only
+ * triggers; every problem found goes
  * to report_fn as one sentence. Returns 0 when the checks could run (look
  * at r->problems), -1 on error. */
 int ledger_verify(struct ledger *lg, struct ledger_verify_report *r, void (*report_fn)(void *ctx, const char *msg),

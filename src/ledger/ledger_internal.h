@@ -5,6 +5,13 @@
 #include <sqlite3.h>
 #include "ledger/ledger.h"
 
+/* Rows per multi-row INSERT of a background run (13 values each: well
+ * within SQLite's 32 766 parameters). */
+enum { LEDGER_ROWS_PER_INSERT = 64 };
+
+/* The tables whose ids a background run hands out (ledger_take_id). */
+enum ledger_id_table { ID_OUTCOME, ID_ALLOCATION, ID_CANDIDATE, ID_STATE, LEDGER_ID_TABLES };
+
 struct ledger {
 	sqlite3 *db;
 	char path[512];
@@ -12,8 +19,8 @@ struct ledger {
 	/* Statements prepared once and reused: imports of a million events run
 	 * through these without re-parsing SQL. */
 	sqlite3_stmt *st_event_insert;
-	sqlite3_stmt *st_outcome_insert;
-	sqlite3_stmt *st_allocation_insert;
+	sqlite3_stmt *st_outcome_many[LEDGER_ROWS_PER_INSERT + 1]; /* by row count */
+	sqlite3_stmt *st_allocation_many[LEDGER_ROWS_PER_INSERT + 1];
 	sqlite3_stmt *st_receivable_by_ref;
 	sqlite3_stmt *st_receivable_allocated;
 	sqlite3_stmt *st_journal_insert;
@@ -47,6 +54,12 @@ struct ledger {
 	} *ord_slots;
 	size_t ord_cap, ord_len;
 	struct ledger_writer *writer; /* ledger_writer.c; NULL until events are queued */
+	/* A large reconciliation run writes its rows through the writer
+	 * (ledger_run_background): ids are handed out here, so that the run
+	 * knows them before the rows exist. 0 = let SQLite choose. */
+	bool run_background;
+	bool references_unchecked; /* foreign keys off for this transaction (ledger_begin_bulk) */
+	int64_t next_id[LEDGER_ID_TABLES];
 	int wal_frames;               /* WAL size after the last commit (wal hook) */
 	bool legacy_keys;             /* CNAB events from before schema 11 are in the ledger */
 	struct ledger_store_job *store_job; /* ledger_store.c: a copy in progress */
@@ -67,6 +80,70 @@ struct ledger_queued_event {
 	struct bank_event ev;
 };
 
+/* The rows a reconciliation run writes, as the writer thread takes them.
+ * Every id is given (ledger_take_id) or 0 (SQLite chooses; a direct write
+ * then fills it in). Texts are copied: the caller's buffers do not live
+ * until the writer gets to them. category points at a static name. */
+enum { LEDGER_DETAIL_MAX = 1024 };
+struct ledger_queued_outcome {
+	int64_t id, allocation_id; /* allocation_id 0 with want_allocation: SQLite's */
+	bool want_allocation;
+	int64_t event_id, run_id, receivable_id;
+	int64_t paid_cents, expected_cents, allocated_cents, excess_cents;
+	bool settles, needs_human;
+	const char *category;
+	const char *rule, *rule_set, *detail; /* NULL or the *_buf below (queued) */
+	char at[32];
+	char rule_buf[48], rule_set_buf[32], detail_buf[LEDGER_DETAIL_MAX];
+};
+struct ledger_queued_candidate {
+	int64_t id, outcome_id, receivable_id, cents;
+	char rule[48];
+};
+struct ledger_queued_state {
+	int64_t id, receivable_id, event_id;
+	char state[32], at[32];
+};
+
+/* ledger_reconcile.c and ledger_match.c: write one queued row on whichever
+ * thread holds the connection; a zero id is filled in from SQLite. */
+/* n rows (1 .. LEDGER_ROWS_PER_INSERT) in one statement per table; ids
+ * must be given when n > 1. */
+int ledger_outcomes_write(struct ledger *lg, struct ledger_queued_outcome *const *q, int n, struct diag *d);
+int ledger_candidate_write(struct ledger *lg, struct ledger_queued_candidate *q, struct diag *d);
+int ledger_state_write(struct ledger *lg, struct ledger_queued_state *q, struct diag *d);
+
+/* ledger_reader.c: a read-only connection on the last committed state. */
+struct ledger_reader {
+	sqlite3 *db;
+	char path[512];
+};
+/* Whether the ledger is in WAL mode (readers and the writer coexist). */
+bool ledger_is_wal(struct ledger *lg);
+/* Fills d with the reader's SQLite error and returns -1. */
+int ledger_reader_error(struct ledger_reader *r, struct diag *d, const char *what);
+
+/* The next id of a table while a background run hands them out, else 0. */
+int64_t ledger_take_id(struct ledger *lg, enum ledger_id_table t);
+
+/* One unit of the writer's work. */
+enum ledger_job_kind { JOB_EVENT, JOB_OUTCOME, JOB_CANDIDATE, JOB_STATE };
+struct ledger_job {
+	enum ledger_job_kind kind;
+	union {
+		struct ledger_queued_event ev;
+		struct ledger_queued_outcome outcome;
+		struct ledger_queued_candidate candidate;
+		struct ledger_queued_state state;
+	} u;
+};
+
+/* ledger_writer.c: the caller's next free job (NULL: out of memory, d
+ * filled), then ledger_job_push hands it to the writer (-1: an earlier job
+ * failed, d filled). */
+struct ledger_job *ledger_job_slot(struct ledger *lg, struct diag *d);
+int ledger_job_push(struct ledger *lg, struct diag *d);
+
 /* ledger_import.c: the two halves of ledger_event_add. prepare runs on
  * the caller's thread (it owns the ordinals); write on whichever thread
  * holds the connection. */
@@ -80,6 +157,10 @@ int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, b
  * not written yet and any pending error (rollback). stop: ends the thread
  * (close). */
 void ledger_writer_sync(struct ledger *lg);
+/* The same, except on the writer thread itself (a no-op there): called by
+ * ledger_prepare, so that no statement runs while the writer holds the
+ * connection. */
+void ledger_writer_claim(struct ledger *lg);
 bool ledger_writer_pending(struct ledger *lg, struct diag *d);
 void ledger_writer_discard(struct ledger *lg);
 void ledger_writer_stop(struct ledger *lg);

@@ -53,6 +53,7 @@ static void read_allocation(sqlite3_stmt *st, struct ledger_allocation *a)
 int ledger_allocation_get(struct ledger *lg, int64_t id, struct ledger_allocation *out, struct diag *d)
 {
 	sqlite3_stmt *st;
+	ledger_writer_claim(lg);
 	if (sqlite3_prepare_v2(lg->db, "SELECT " ALLOCATION_COLUMNS " FROM allocation a WHERE a.id = ?", -1, &st,
 			       NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "reading an allocation");
@@ -95,10 +96,15 @@ int ledger_allocation_add(struct ledger *lg, int64_t event_id, int64_t receivabl
 {
 	if (ledger_prepare(lg, &lg->st_allocation_add,
 			   "INSERT INTO allocation(event_id, receivable_id, cents, rule, settles, reverses, reason, actor,"
-			   " created_at, run_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			   " created_at, run_id, id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 			   d))
 		return -1;
 	sqlite3_stmt *st = lg->st_allocation_add;
+	int64_t given = ledger_take_id(lg, ID_ALLOCATION); /* in a background run */
+	if (given)
+		sqlite3_bind_int64(st, 11, given);
+	else
+		sqlite3_bind_null(st, 11);
 	char now[32];
 	const char *at = lg->run_at;
 	if (!run_id || !at[0]) {
@@ -173,23 +179,53 @@ int ledger_event_unapplied(struct ledger *lg, int64_t event_id, int64_t paid_cen
 	return 0;
 }
 
-int ledger_outcome_candidate_add(struct ledger *lg, int64_t outcome_id, int64_t receivable_id, const char *rule,
-				 int64_t cents, struct diag *d)
+int ledger_candidate_write(struct ledger *lg, struct ledger_queued_candidate *q, struct diag *d)
 {
 	if (ledger_prepare(lg, &lg->st_candidate_add,
-			   "INSERT INTO outcome_candidate(outcome_id, receivable_id, rule, cents) VALUES (?,?,?,?)", d))
+			   "INSERT INTO outcome_candidate(id, outcome_id, receivable_id, rule, cents) VALUES (?,?,?,?,?)",
+			   d))
 		return -1;
 	sqlite3_stmt *st = lg->st_candidate_add;
-	sqlite3_bind_int64(st, 1, outcome_id);
-	sqlite3_bind_int64(st, 2, receivable_id);
-	sqlite3_bind_text(st, 3, rule, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, cents);
+	if (q->id)
+		sqlite3_bind_int64(st, 1, q->id);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, q->outcome_id);
+	sqlite3_bind_int64(st, 3, q->receivable_id);
+	sqlite3_bind_text(st, 4, q->rule, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, q->cents);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording a candidate");
-	ledger_run_rows_candidate(lg, sqlite3_last_insert_rowid(lg->db), outcome_id, receivable_id, rule, cents);
+	if (!q->id)
+		q->id = sqlite3_last_insert_rowid(lg->db);
+	ledger_run_rows_candidate(lg, q->id, q->outcome_id, q->receivable_id, q->rule, q->cents);
 	return 0;
+}
+
+int ledger_outcome_candidate_add(struct ledger *lg, int64_t outcome_id, int64_t receivable_id, const char *rule,
+				 int64_t cents, struct diag *d)
+{
+	struct ledger_queued_candidate local, *q = &local;
+	struct ledger_job *j = NULL;
+	if (strlen(rule) >= sizeof q->rule)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "rule name '%s' is too long", rule);
+	if (lg->run_background) {
+		if (!(j = ledger_job_slot(lg, d)))
+			return -1;
+		j->kind = JOB_CANDIDATE;
+		q = &j->u.candidate;
+	}
+	q->id = ledger_take_id(lg, ID_CANDIDATE);
+	q->outcome_id = outcome_id;
+	q->receivable_id = receivable_id;
+	q->cents = cents;
+	memcpy(q->rule, rule, strlen(rule) + 1);
+	if (j)
+		return ledger_job_push(lg, d);
+	ledger_writer_sync(lg);
+	return ledger_candidate_write(lg, q, d);
 }
 
 int ledger_allocation_totals(struct ledger *lg,
@@ -198,6 +234,7 @@ int ledger_allocation_totals(struct ledger *lg,
 {
 	/* Same meaning as ledger_receivable_allocated, for every receivable. */
 	sqlite3_stmt *st;
+	ledger_writer_claim(lg);
 	if (sqlite3_prepare_v2(lg->db,
 			       "SELECT a.receivable_id, SUM(a.cents), MAX(a.settles AND a.id NOT IN (SELECT b.reverses"
 			       " FROM allocation b WHERE b.reverses IS NOT NULL)) FROM allocation a"
@@ -220,6 +257,7 @@ int ledger_bank_states(struct ledger *lg, int (*fn)(void *ctx, int64_t rowid, co
 {
 	/* In id order: the last row of a receivable is its current state. */
 	sqlite3_stmt *st;
+	ledger_writer_claim(lg);
 	if (sqlite3_prepare_v2(lg->db, "SELECT receivable_id, state FROM receivable_state ORDER BY id", -1, &st,
 			       NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "reading bank states");

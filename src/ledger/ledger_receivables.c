@@ -385,6 +385,7 @@ int ledger_receivables_scan(struct ledger *lg, int (*fn)(void *ctx, const struct
 			    struct diag *d)
 {
 	sqlite3_stmt *st;
+	ledger_writer_claim(lg);
 	if (sqlite3_prepare_v2(lg->db, "SELECT " RECEIVABLE_COLUMNS " FROM receivable ORDER BY id", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return ledger_sql_error(lg, d, "reading receivables");
@@ -400,6 +401,36 @@ int ledger_receivables_scan(struct ledger *lg, int (*fn)(void *ctx, const struct
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "reading receivables");
 	return 0;
+}
+
+int ledger_receivables_scan_range(struct ledger *lg, int64_t first_id, int64_t last_id,
+				  int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx, struct diag *d)
+{
+	struct ledger_reader main_connection = {.db = lg->db};
+	ledger_writer_claim(lg);
+	memcpy(main_connection.path, lg->path, sizeof main_connection.path);
+	return ledger_reader_receivables(&main_connection, first_id, last_id, fn, ctx, d);
+}
+
+int ledger_reader_receivables(struct ledger_reader *rd, int64_t first_id, int64_t last_id,
+			      int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(rd->db, "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE id BETWEEN ? AND ? ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_reader_error(rd, d, "reading receivables");
+	sqlite3_bind_int64(st, 1, first_id);
+	sqlite3_bind_int64(st, 2, last_id);
+	int rc, stop = 0;
+	struct ledger_receivable r;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &r);
+		stop = fn(ctx, &r);
+	}
+	if (!stop && rc != SQLITE_DONE)
+		stop = ledger_reader_error(rd, d, "reading receivables");
+	sqlite3_finalize(st);
+	return stop;
 }
 
 int ledger_receivable_by_id(struct ledger *lg, const char *ext_id, struct ledger_receivable *out,

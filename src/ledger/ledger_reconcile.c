@@ -65,11 +65,81 @@ static void read_event(sqlite3_stmt *st, struct ledger_event *out)
 	ledger_column_copy(st, c++, ev->identity, sizeof ev->identity);
 }
 
+int64_t ledger_take_id(struct ledger *lg, enum ledger_id_table t)
+{
+	return lg->run_background ? lg->next_id[t]++ : 0;
+}
+
+static void bind_id(sqlite3_stmt *st, int idx, int64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(st, idx, id);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+static int copy_text(char *dst, size_t n, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+	if (len >= n)
+		return -1;
+	memcpy(dst, s ? s : "", len + 1);
+	return 0;
+}
+
 enum { PENDING_BATCH = 4096 };
+
+#define PENDING_QUERY                                                                               \
+	"SELECT " EVENT_COLUMNS " FROM event e JOIN import i ON i.id = e.import_id"                 \
+	" WHERE e.kind IN " LEDGER_RECONCILED_KINDS " AND e.id > ?"                                  \
+	" AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id)"                          \
+	" ORDER BY e.id LIMIT ?"
+
+/* A background run reads its events through a connection of its own: the
+ * snapshot committed before the run began (the run holds the write lock,
+ * so nothing else commits meanwhile), in one pass, while the writer thread
+ * writes outcomes through the main connection. 1: not possible here (the
+ * caller reads in batches instead). */
+static int pending_from_snapshot(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_event *e), void *ctx,
+				 struct diag *d)
+{
+	struct ledger_reader *rd;
+	sqlite3_stmt *st = NULL;
+	if (ledger_reader_open(lg, &rd, d))
+		return -1;
+	if (!rd)
+		return 1;
+	struct ledger_event *e = malloc(sizeof *e);
+	int rc = 0, step = SQLITE_DONE;
+	if (!e)
+		rc = diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+	else if (sqlite3_prepare_v2(rd->db, PENDING_QUERY, -1, &st, NULL) != SQLITE_OK)
+		rc = ledger_reader_error(rd, d, "reading pending payments");
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, 0);
+		sqlite3_bind_int64(st, 2, -1); /* no limit */
+		while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+			read_event(st, e);
+			rc = fn(ctx, e);
+		}
+		if (rc == 0 && step != SQLITE_DONE)
+			rc = ledger_reader_error(rd, d, "reading pending payments");
+	}
+	sqlite3_finalize(st);
+	ledger_reader_close(rd);
+	free(e);
+	return rc;
+}
 
 int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_event *e),
 			    void *ctx, struct diag *d)
 {
+	if (lg->run_background) {
+		ledger_writer_sync(lg);
+		int rc = pending_from_snapshot(lg, fn, ctx, d);
+		if (rc <= 0)
+			return rc;
+	}
 	/* Batches read fully before the callback writes: SQLite does not
 	 * promise what a cursor sees of rows inserted while it steps. */
 	struct ledger_event *batch = malloc(PENDING_BATCH * sizeof *batch);
@@ -78,17 +148,14 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 	int rc = 0;
 	if (!batch)
 		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
-	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT " EVENT_COLUMNS " FROM event e JOIN import i ON i.id = e.import_id"
-			       " WHERE e.kind IN " LEDGER_RECONCILED_KINDS " AND e.id > ?"
-			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id)"
-			       " ORDER BY e.id LIMIT ?",
-			       -1, &st, NULL) != SQLITE_OK) {
+	ledger_writer_sync(lg);
+	if (sqlite3_prepare_v2(lg->db, PENDING_QUERY, -1, &st, NULL) != SQLITE_OK) {
 		free(batch);
 		return ledger_sql_error(lg, d, "reading pending payments");
 	}
 	for (;;) {
 		int n = 0, step;
+		ledger_writer_sync(lg);
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, after);
 		sqlite3_bind_int(st, 2, PENDING_BATCH);
@@ -105,6 +172,7 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 			break;
 		after = batch[n - 1].rowid;
 	}
+	ledger_writer_sync(lg);
 	sqlite3_finalize(st);
 	free(batch);
 	return rc;
@@ -113,6 +181,7 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 int ledger_pending_count(struct ledger *lg, long limit, long *count, struct diag *d)
 {
 	sqlite3_stmt *st;
+	ledger_writer_claim(lg);
 	if (sqlite3_prepare_v2(lg->db,
 			       "SELECT COUNT(*) FROM (SELECT 1 FROM event e WHERE e.kind IN " LEDGER_RECONCILED_KINDS
 			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id) LIMIT ?)",
@@ -144,32 +213,56 @@ int ledger_receivable_bank_state(struct ledger *lg, int64_t rowid, char *out, si
 	return 0;
 }
 
-int ledger_receivable_state_add(struct ledger *lg, int64_t rowid, const char *state, int64_t event_id,
-				struct diag *d)
+int ledger_state_write(struct ledger *lg, struct ledger_queued_state *q, struct diag *d)
 {
 	sqlite3_stmt *st;
-	char now[32];
-	ledger_now(now, sizeof now);
-	if (sqlite3_prepare_v2(lg->db,
-			       "INSERT INTO receivable_state(receivable_id, state, event_id, at) VALUES (?,?,?,?)", -1,
-			       &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(lg->db, "INSERT INTO receivable_state(id, receivable_id, state, event_id, at) VALUES (?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "recording a receivable's bank state");
-	sqlite3_bind_int64(st, 1, rowid);
-	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, event_id);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	bind_id(st, 1, q->id);
+	sqlite3_bind_int64(st, 2, q->receivable_id);
+	sqlite3_bind_text(st, 3, q->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, q->event_id);
+	sqlite3_bind_text(st, 5, q->at, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "recording a receivable's bank state");
-	ledger_run_rows_state(lg, sqlite3_last_insert_rowid(lg->db), rowid, state, event_id);
+	if (!q->id)
+		q->id = sqlite3_last_insert_rowid(lg->db);
+	ledger_run_rows_state(lg, q->id, q->receivable_id, q->state, q->event_id);
 	return 0;
+}
+
+int ledger_receivable_state_add(struct ledger *lg, int64_t rowid, const char *state, int64_t event_id,
+				struct diag *d)
+{
+	struct ledger_queued_state local, *q = &local;
+	struct ledger_job *j = NULL;
+	if (strlen(state) >= sizeof q->state)
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "bank state '%s' is too long", state);
+	if (lg->run_background) {
+		if (!(j = ledger_job_slot(lg, d)))
+			return -1;
+		j->kind = JOB_STATE;
+		q = &j->u.state;
+	}
+	q->id = ledger_take_id(lg, ID_STATE);
+	q->receivable_id = rowid;
+	q->event_id = event_id;
+	snprintf(q->state, sizeof q->state, "%s", state);
+	ledger_now(q->at, sizeof q->at);
+	if (j)
+		return ledger_job_push(lg, d);
+	ledger_writer_sync(lg);
+	return ledger_state_write(lg, q, d);
 }
 
 int ledger_run_start(struct ledger *lg, int64_t *run_id, struct diag *d)
 {
 	char *now = lg->run_at;
 	sqlite3_stmt *st;
+	ledger_writer_claim(lg);
 	ledger_now(lg->run_at, sizeof lg->run_at);
 	if (sqlite3_prepare_v2(lg->db, "INSERT INTO run(started_at, actor) VALUES (?, ?)", -1, &st, NULL) !=
 	    SQLITE_OK)
@@ -185,9 +278,45 @@ int ledger_run_start(struct ledger *lg, int64_t *run_id, struct diag *d)
 	return 0;
 }
 
+static int max_id(struct ledger *lg, const char *table, int64_t *out, struct diag *d)
+{
+	char sql[80];
+	sqlite3_stmt *st;
+	snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %s", table);
+	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading the last id");
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_sql_error(lg, d, "reading the last id");
+	return 0;
+}
+
+int ledger_run_background(struct ledger *lg, struct diag *d)
+{
+	static const char *const tables[LEDGER_ID_TABLES] = {
+		[ID_OUTCOME] = "outcome",
+		[ID_ALLOCATION] = "allocation",
+		[ID_CANDIDATE] = "outcome_candidate",
+		[ID_STATE] = "receivable_state",
+	};
+	ledger_writer_sync(lg);
+	for (int t = 0; t < LEDGER_ID_TABLES; t++)
+		if (max_id(lg, tables[t], &lg->next_id[t], d))
+			return -1;
+	lg->run_background = true;
+	return 0;
+}
+
 int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct diag *d)
 {
 	sqlite3_stmt *st;
+	/* Every row of the run is written (or its error reported) first. */
+	bool failed = ledger_writer_pending(lg, d);
+	lg->run_background = false;
+	if (failed)
+		return -1;
 	if (sqlite3_prepare_v2(lg->db, "UPDATE run SET events = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "finishing a reconciliation run");
 	sqlite3_bind_int64(st, 1, events);
@@ -207,80 +336,239 @@ int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct dia
 	return ledger_journal(lg, "reconcile.run", subject, detail, d);
 }
 
+/* Multi-row INSERT statements, one per row count, prepared when first
+ * needed: a large run writes its rows LEDGER_ROWS_PER_INSERT at a time,
+ * one statement execution instead of one per row. */
+static sqlite3_stmt **many_insert(struct ledger *lg, sqlite3_stmt **cache, const char *head, const char *row, int n,
+				  struct diag *d)
+{
+	sqlite3_stmt **st = &cache[n];
+	if (*st) {
+		ledger_writer_claim(lg);
+		sqlite3_reset(*st);
+		return st;
+	}
+	size_t hl = strlen(head), rl = strlen(row);
+	char *sql = malloc(hl + (size_t)n * (rl + 1) + 1);
+	if (!sql) {
+		diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+		return NULL;
+	}
+	char *p = sql;
+	memcpy(p, head, hl);
+	p += hl;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		memcpy(p, row, rl);
+		p += rl;
+	}
+	*p = '\0';
+	int rc = ledger_prepare(lg, st, sql, d);
+	free(sql);
+	return rc ? NULL : st;
+}
+
+#define OUTCOME_INSERT                                                                              \
+	"INSERT INTO outcome(id, event_id, run_id, receivable_id, category, rule, paid_cents,"      \
+	" expected_cents, allocated_cents, excess_cents, settles, detail, needs_human) VALUES "
+#define OUTCOME_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define ALLOCATION_INSERT                                                                           \
+	"INSERT INTO allocation(id, event_id, receivable_id, cents, rule, settles, actor, created_at,"  \
+	" run_id, rule_set) VALUES "
+#define ALLOCATION_ROW "(?,?,?,?,?,?,?,?,?,?)"
+
+static void bind_outcome(sqlite3_stmt *st, int k, const struct ledger_queued_outcome *q)
+{
+	bind_id(st, k + 1, q->id);
+	sqlite3_bind_int64(st, k + 2, q->event_id);
+	sqlite3_bind_int64(st, k + 3, q->run_id);
+	bind_id(st, k + 4, q->receivable_id);
+	sqlite3_bind_text(st, k + 5, q->category, -1, SQLITE_STATIC);
+	ledger_bind_text_or_null(st, k + 6, q->rule);
+	sqlite3_bind_int64(st, k + 7, q->paid_cents);
+	sqlite3_bind_int64(st, k + 8, q->expected_cents);
+	sqlite3_bind_int64(st, k + 9, q->allocated_cents);
+	sqlite3_bind_int64(st, k + 10, q->excess_cents);
+	sqlite3_bind_int(st, k + 11, q->settles);
+	ledger_bind_text_or_null(st, k + 12, q->detail);
+	sqlite3_bind_int(st, k + 13, q->needs_human);
+}
+
+static void bind_allocation(struct ledger *lg, sqlite3_stmt *st, int k, const struct ledger_queued_outcome *q)
+{
+	bind_id(st, k + 1, q->allocation_id);
+	sqlite3_bind_int64(st, k + 2, q->event_id);
+	sqlite3_bind_int64(st, k + 3, q->receivable_id);
+	sqlite3_bind_int64(st, k + 4, q->allocated_cents);
+	sqlite3_bind_text(st, k + 5, q->rule ? q->rule : "manual", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, k + 6, q->settles);
+	sqlite3_bind_text(st, k + 7, lg->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, k + 8, q->at, -1, SQLITE_STATIC);
+	bind_id(st, k + 9, q->run_id);
+	ledger_bind_text_or_null(st, k + 10, q->rule_set);
+}
+
+static void digest_outcome(struct ledger *lg, const struct ledger_queued_outcome *q)
+{
+	struct ledger_outcome o = {
+		.event_id = q->event_id,
+		.needs_human = q->needs_human,
+		.receivable_id = q->receivable_id,
+		.category = q->category,
+		.rule = q->rule,
+		.paid_cents = q->paid_cents,
+		.expected_cents = q->expected_cents,
+		.allocated_cents = q->allocated_cents,
+		.excess_cents = q->excess_cents,
+		.settles = q->settles,
+		.detail = q->detail,
+	};
+	ledger_run_rows_outcome(lg, q->id, &o);
+	if (!q->want_allocation)
+		return;
+	struct ledger_run_allocation ra = {
+		.event_id = q->event_id,
+		.receivable_id = q->receivable_id,
+		.cents = q->allocated_cents,
+		.rule = q->rule ? q->rule : "manual",
+		.actor = lg->actor,
+		.created_at = q->at,
+		.rule_set = q->rule_set,
+		.settles = q->settles,
+	};
+	ledger_run_rows_allocation(lg, q->allocation_id, &ra);
+}
+
+int ledger_outcomes_write(struct ledger *lg, struct ledger_queued_outcome *const *q, int n, struct diag *d)
+{
+	if (n == 1 && (!q[0]->id || (q[0]->want_allocation && !q[0]->allocation_id))) {
+		/* SQLite chooses the ids: one row at a time, each read back. */
+		sqlite3_stmt **st = many_insert(lg, lg->st_outcome_many, OUTCOME_INSERT, OUTCOME_ROW, 1, d);
+		if (!st)
+			return -1;
+		bind_outcome(*st, 0, q[0]);
+		int rc = sqlite3_step(*st);
+		sqlite3_reset(*st);
+		if (rc != SQLITE_DONE)
+			return ledger_sql_error(lg, d, "recording an outcome");
+		if (!q[0]->id)
+			q[0]->id = sqlite3_last_insert_rowid(lg->db);
+		if (q[0]->want_allocation) {
+			st = many_insert(lg, lg->st_allocation_many, ALLOCATION_INSERT, ALLOCATION_ROW, 1, d);
+			if (!st)
+				return -1;
+			bind_allocation(lg, *st, 0, q[0]);
+			rc = sqlite3_step(*st);
+			sqlite3_reset(*st);
+			if (rc != SQLITE_DONE)
+				return ledger_sql_error(lg, d, "recording an allocation");
+			if (!q[0]->allocation_id)
+				q[0]->allocation_id = sqlite3_last_insert_rowid(lg->db);
+		}
+		digest_outcome(lg, q[0]);
+		return 0;
+	}
+	sqlite3_stmt **st = many_insert(lg, lg->st_outcome_many, OUTCOME_INSERT, OUTCOME_ROW, n, d);
+	if (!st)
+		return -1;
+	int alloc = 0;
+	for (int i = 0; i < n; i++) {
+		bind_outcome(*st, 13 * i, q[i]);
+		alloc += q[i]->want_allocation;
+	}
+	int rc = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "recording outcomes");
+	if (alloc) {
+		st = many_insert(lg, lg->st_allocation_many, ALLOCATION_INSERT, ALLOCATION_ROW, alloc, d);
+		if (!st)
+			return -1;
+		for (int i = 0, k = 0; i < n; i++)
+			if (q[i]->want_allocation)
+				bind_allocation(lg, *st, 10 * k++, q[i]);
+		rc = sqlite3_step(*st);
+		sqlite3_reset(*st);
+		if (rc != SQLITE_DONE)
+			return ledger_sql_error(lg, d, "recording allocations");
+	}
+	for (int i = 0; i < n; i++)
+		digest_outcome(lg, q[i]);
+	return 0;
+}
+
+/* Fills q from o. With copy, the texts are copied into q (a queued row
+ * outlives the caller's buffers): -1 when one does not fit. Without, q
+ * points at o's texts (written at once). */
+static int fill_outcome(const struct ledger_outcome *o, const char *at, bool copy, struct ledger_queued_outcome *q)
+{
+	q->event_id = o->event_id;
+	q->run_id = o->run_id;
+	q->receivable_id = o->receivable_id;
+	q->category = o->category;
+	q->paid_cents = o->paid_cents;
+	q->expected_cents = o->expected_cents;
+	q->allocated_cents = o->allocated_cents;
+	q->excess_cents = o->excess_cents;
+	q->settles = o->settles;
+	q->needs_human = o->needs_human;
+	q->want_allocation = o->receivable_id && (o->allocated_cents != 0 || o->settles);
+	memcpy(q->at, at, sizeof q->at);
+	if (!copy) {
+		q->rule = o->rule;
+		q->rule_set = o->rule_set;
+		q->detail = o->detail;
+		return 0;
+	}
+	if (copy_text(q->rule_buf, sizeof q->rule_buf, o->rule) || copy_text(q->rule_set_buf, sizeof q->rule_set_buf, o->rule_set) ||
+	    copy_text(q->detail_buf, sizeof q->detail_buf, o->detail))
+		return -1;
+	q->rule = o->rule ? q->rule_buf : NULL;
+	q->rule_set = o->rule_set ? q->rule_set_buf : NULL;
+	q->detail = o->detail ? q->detail_buf : NULL;
+	return 0;
+}
+
 int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, int64_t *outcome_id, struct diag *d)
 {
-	if (ledger_prepare(lg, &lg->st_outcome_insert,
-			   "INSERT INTO outcome(event_id, run_id, receivable_id, category, rule, paid_cents,"
-			   " expected_cents, allocated_cents, excess_cents, settles, detail, needs_human)"
-			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-			   d))
-		return -1;
-	sqlite3_stmt *st = lg->st_outcome_insert;
-	sqlite3_bind_int64(st, 1, o->event_id);
-	sqlite3_bind_int64(st, 2, o->run_id);
-	if (o->receivable_id)
-		sqlite3_bind_int64(st, 3, o->receivable_id);
-	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_text(st, 4, o->category, -1, SQLITE_STATIC);
-	ledger_bind_text_or_null(st, 5, o->rule);
-	sqlite3_bind_int64(st, 6, o->paid_cents);
-	sqlite3_bind_int64(st, 7, o->expected_cents);
-	sqlite3_bind_int64(st, 8, o->allocated_cents);
-	sqlite3_bind_int64(st, 9, o->excess_cents);
-	sqlite3_bind_int(st, 10, o->settles);
-	ledger_bind_text_or_null(st, 11, o->detail);
-	sqlite3_bind_int(st, 12, o->needs_human);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return ledger_sql_error(lg, d, "recording an outcome");
-	int64_t oid = sqlite3_last_insert_rowid(lg->db);
-	if (outcome_id)
-		*outcome_id = oid;
-	ledger_run_rows_outcome(lg, oid, o);
-
-	if (!o->receivable_id || (o->allocated_cents == 0 && !o->settles))
-		return 0;
-	if (ledger_prepare(lg, &lg->st_allocation_insert,
-			   "INSERT INTO allocation(event_id, receivable_id, cents, rule, settles, actor, created_at,"
-			   " run_id, rule_set)"
-			   " VALUES (?,?,?,?,?,?,?,?,?)",
-			   d))
-		return -1;
-	st = lg->st_allocation_insert;
-	sqlite3_bind_int64(st, 1, o->event_id);
-	sqlite3_bind_int64(st, 2, o->receivable_id);
-	sqlite3_bind_int64(st, 3, o->allocated_cents);
-	sqlite3_bind_text(st, 4, o->rule ? o->rule : "manual", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, o->settles);
-	sqlite3_bind_text(st, 6, lg->actor, -1, SQLITE_STATIC);
-	char now[32];
-	const char *at = lg->run_at;
-	if (!at[0]) { /* an allocation outside a run */
-		ledger_now(now, sizeof now);
-		at = now;
+	int64_t id = ledger_take_id(lg, ID_OUTCOME), allocation_id = 0;
+	bool want_allocation = o->receivable_id && (o->allocated_cents != 0 || o->settles);
+	if (want_allocation)
+		allocation_id = ledger_take_id(lg, ID_ALLOCATION);
+	char at[32];
+	if (lg->run_at[0])
+		memcpy(at, lg->run_at, sizeof at);
+	else /* an allocation outside a run */
+		ledger_now(at, sizeof at);
+	bool queued = false;
+	if (lg->run_background) {
+		struct ledger_job *j = ledger_job_slot(lg, d);
+		if (!j)
+			return -1;
+		j->kind = JOB_OUTCOME;
+		if (fill_outcome(o, at, true, &j->u.outcome) == 0) {
+			j->u.outcome.id = id;
+			j->u.outcome.allocation_id = allocation_id;
+			if (ledger_job_push(lg, d)) /* the slot is the writer's from here */
+				return -1;
+			queued = true;
+		}
 	}
-	sqlite3_bind_text(st, 7, at, -1, SQLITE_TRANSIENT);
-	if (o->run_id)
-		sqlite3_bind_int64(st, 8, o->run_id);
-	else
-		sqlite3_bind_null(st, 8);
-	ledger_bind_text_or_null(st, 9, o->rule_set);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return ledger_sql_error(lg, d, "recording an allocation");
-	struct ledger_run_allocation ra = {
-		.event_id = o->event_id,
-		.receivable_id = o->receivable_id,
-		.cents = o->allocated_cents,
-		.rule = o->rule ? o->rule : "manual",
-		.actor = lg->actor,
-		.created_at = at,
-		.rule_set = o->rule_set,
-		.settles = o->settles,
-	};
-	ledger_run_rows_allocation(lg, sqlite3_last_insert_rowid(lg->db), &ra);
+	if (!queued) {
+		/* Outside a background run, or a text too long for a queued row. */
+		struct ledger_queued_outcome q;
+		fill_outcome(o, at, false, &q);
+		q.id = id;
+		q.allocation_id = allocation_id;
+		struct ledger_queued_outcome *one = &q;
+		ledger_writer_sync(lg);
+		if (ledger_outcomes_write(lg, &one, 1, d))
+			return -1;
+		id = q.id;
+		allocation_id = q.allocation_id;
+	}
+	if (outcome_id)
+		*outcome_id = id;
 	return 0;
 }

@@ -288,6 +288,34 @@ static int verify_manual(struct ledger *lg, struct problems *p, struct diag *d)
 	return 0;
 }
 
+/* Every reference between rows points at a row that exists: SQLite's
+ * foreign keys are enforced as rows are written, except in bulk runs
+ * (ledger_begin_bulk), and a ledger edited with the checks off could hold
+ * anything. A full pass over every table. */
+static int verify_references(struct ledger *lg, struct problems *p, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "checking references");
+	int rc;
+	long shown = 0, more = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (shown == 20) {
+			more++;
+			continue;
+		}
+		shown++;
+		problem(p, "%s row %lld refers to a %s row that does not exist", col(st, 0),
+			(long long)sqlite3_column_int64(st, 1), col(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "checking references");
+	if (more)
+		problem(p, "and %ld more rows with a reference to nothing", more);
+	return 0;
+}
+
 static int verify_triggers(struct ledger *lg, struct problems *p, struct diag *d)
 {
 	static const char *const needed[] = {
@@ -317,7 +345,7 @@ int ledger_verify(struct ledger *lg, struct ledger_verify_report *r, void (*repo
 	struct problems p = {.r = r, .fn = report_fn, .ctx = ctx};
 	memset(r, 0, sizeof *r);
 	if (verify_chain(lg, &p, d) || verify_runs(lg, &p, d) || verify_imports(lg, &p, d) || verify_manual(lg, &p, d) ||
-	    verify_triggers(lg, &p, d))
+	    verify_references(lg, &p, d) || verify_triggers(lg, &p, d))
 		return -1;
 	return 0;
 }

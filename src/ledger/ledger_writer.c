@@ -1,8 +1,10 @@
-/* Bank events written by a second thread while the caller goes on parsing:
- * a large import keeps both cores busy (the parser and the identities on
- * one, SQLite on the other). Same transaction, same order, same checks as
- * ledger_event_add; only when an error is seen moves (a later
- * ledger_event_queue, ledger_event_flush or ledger_commit reports it).
+/* Rows written by a second thread while the caller goes on: a large import
+ * keeps both cores busy (the parser and the identities on one, SQLite on
+ * the other), and so does a large reconciliation run (the matcher on one,
+ * its outcomes, allocations, candidates and bank states on the other).
+ * Same transaction, same order, same checks as writing them directly; only
+ * when an error is seen moves (a later ledger_event_queue, ledger_job_push,
+ * ledger_event_flush or ledger_commit reports it).
  * The same thread copies the WAL back into the database after a large
  * commit (the checkpoint), while the caller reads and hashes the next
  * file: the commit is already on disk, the checkpoint only tidies up. It
@@ -26,10 +28,10 @@ struct ledger_writer {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct ledger_queued_event *fill; /* the caller's batch */
+	struct ledger_job *fill; /* the caller's batch */
 	size_t filled;
-	struct ledger_queued_event *spare; /* the other batch, while the writer is idle */
-	struct ledger_queued_event *work;  /* the writer's batch, NULL when idle */
+	struct ledger_job *spare; /* the other batch, while the writer is idle */
+	struct ledger_job *work;  /* the writer's batch, NULL when idle */
 	size_t work_len;
 	bool checkpoint;     /* a checkpoint to run (or running) */
 	sqlite3 *ckpt_db;    /* writer thread only: the checkpoint's connection */
@@ -80,6 +82,32 @@ static void checkpoint(struct ledger *lg, struct ledger_writer *w)
 	sqlite3_wal_checkpoint_v2(w->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
+static int run_job(struct ledger *lg, struct ledger_job *j, struct ledger_event_counts *c, struct diag *err)
+{
+	bool inserted;
+	switch (j->kind) {
+	case JOB_EVENT:
+		if (ledger_event_write(lg, &j->u.ev, &inserted, err) != 0)
+			return -1;
+		if (inserted) {
+			c->events++;
+			c->payments += event_kind_is_payment(j->u.ev.ev.kind) != 0;
+		} else {
+			c->duplicates++;
+		}
+		return 0;
+	case JOB_OUTCOME: {
+		struct ledger_queued_outcome *one = &j->u.outcome;
+		return ledger_outcomes_write(lg, &one, 1, err);
+	}
+	case JOB_CANDIDATE:
+		return ledger_candidate_write(lg, &j->u.candidate, err);
+	case JOB_STATE:
+		return ledger_state_write(lg, &j->u.state, err);
+	}
+	return 0;
+}
+
 static void *writer_main(void *arg)
 {
 	struct ledger *lg = arg;
@@ -98,7 +126,7 @@ static void *writer_main(void *arg)
 		}
 		if (!w->work)
 			break;
-		struct ledger_queued_event *batch = w->work;
+		struct ledger_job *batch = w->work;
 		size_t n = w->work_len;
 		bool failed = w->failed;
 		pthread_mutex_unlock(&w->mu);
@@ -106,18 +134,18 @@ static void *writer_main(void *arg)
 		struct ledger_event_counts c = {0};
 		struct diag err;
 		diag_clear(&err);
-		if (!failed && n)
-			touch_import(lg, w, batch[0].import_id);
-		for (size_t i = 0; i < n && !failed; i++) {
-			bool inserted;
-			if (ledger_event_write(lg, &batch[i], &inserted, &err) != 0) {
-				failed = true;
-			} else if (inserted) {
-				c.events++;
-				c.payments += event_kind_is_payment(batch[i].ev.kind) != 0;
-			} else {
-				c.duplicates++;
-			}
+		if (!failed && n && batch[0].kind == JOB_EVENT)
+			touch_import(lg, w, batch[0].u.ev.import_id);
+		for (size_t i = 0; i < n && !failed;) {
+			/* Outcomes that follow each other go in groups. */
+			struct ledger_queued_outcome *group[LEDGER_ROWS_PER_INSERT];
+			int k = 0;
+			while (i < n && k < LEDGER_ROWS_PER_INSERT && batch[i].kind == JOB_OUTCOME)
+				group[k++] = &batch[i++].u.outcome;
+			if (k)
+				failed = ledger_outcomes_write(lg, group, k, &err) != 0;
+			else
+				failed = run_job(lg, &batch[i++], &c, &err) != 0;
 		}
 
 		pthread_mutex_lock(&w->mu);
@@ -138,7 +166,7 @@ static void *writer_main(void *arg)
 static int writer_start(struct ledger *lg, struct diag *d)
 {
 	struct ledger_writer *w = calloc(1, sizeof *w);
-	struct ledger_queued_event *a = malloc(BATCH * sizeof *a), *b = malloc(BATCH * sizeof *b);
+	struct ledger_job *a = malloc(BATCH * sizeof *a), *b = malloc(BATCH * sizeof *b);
 	if (!w || !a || !b) {
 		free(w);
 		free(a);
@@ -157,7 +185,7 @@ static int writer_start(struct ledger *lg, struct diag *d)
 		free(b);
 		free(w);
 		lg->writer = NULL;
-		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "cannot start the event writer thread");
+		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "cannot start the ledger writer thread");
 	}
 	return 0;
 }
@@ -183,18 +211,21 @@ static void hand_off(struct ledger *lg)
 	pthread_cond_broadcast(&w->cv);
 }
 
-int ledger_event_queue(struct ledger *lg, int64_t import_id, const struct bank_event *ev, struct diag *d)
+struct ledger_job *ledger_job_slot(struct ledger *lg, struct diag *d)
 {
 	if (!lg->writer && writer_start(lg, d) != 0)
-		return -1;
+		return NULL;
+	return &lg->writer->fill[lg->writer->filled];
+}
+
+int ledger_job_push(struct ledger *lg, struct diag *d)
+{
 	struct ledger_writer *w = lg->writer;
-	if (ledger_event_prepare(lg, import_id, ev, &w->fill[w->filled], d) != 0)
-		return -1;
 	if (++w->filled < BATCH)
 		return 0;
 	wait_idle(w);
 	if (w->failed) {
-		/* Stop parsing: the import is lost anyway. */
+		/* Stop the caller: the transaction is lost anyway. */
 		*d = w->error;
 		pthread_mutex_unlock(&w->mu);
 		return -1;
@@ -202,6 +233,24 @@ int ledger_event_queue(struct ledger *lg, int64_t import_id, const struct bank_e
 	hand_off(lg);
 	pthread_mutex_unlock(&w->mu);
 	return 0;
+}
+
+int ledger_event_queue(struct ledger *lg, int64_t import_id, const struct bank_event *ev, struct diag *d)
+{
+	struct ledger_job *j = ledger_job_slot(lg, d);
+	if (!j)
+		return -1;
+	j->kind = JOB_EVENT;
+	if (ledger_event_prepare(lg, import_id, ev, &j->u.ev, d) != 0)
+		return -1;
+	return ledger_job_push(lg, d);
+}
+
+void ledger_writer_claim(struct ledger *lg)
+{
+	struct ledger_writer *w = lg->writer;
+	if (w && !pthread_equal(pthread_self(), w->thread))
+		ledger_writer_sync(lg);
 }
 
 void ledger_writer_sync(struct ledger *lg)

@@ -68,13 +68,12 @@ static int record_outcome(struct run_ctx *rc, struct ledger_outcome *o, enum out
  * recorded (its bank-side state), and the event gets its own outcome. */
 static int reconcile_other(struct run_ctx *rc, const struct ledger_event *e)
 {
-	struct ledger_receivable r;
+	struct recv_view r;
 	enum outcome_category cat;
 	const char *state = NULL;
 	char detail[256];
 	int64_t amount = 0;
-	int found = e->ev.nosso_numero[0] ? ledger_receivable_by_ref(rc->lg, e->ev.bank, e->ev.nosso_numero, &r, rc->d)
-					  : 0;
+	int found = e->ev.nosso_numero[0] ? recv_by_ref(&rc->src, e->ev.bank, e->ev.nosso_numero, &r, rc->d) : 0;
 	if (found < 0)
 		return -1;
 	switch (e->ev.kind) {
@@ -123,8 +122,11 @@ static int reconcile_other(struct run_ctx *rc, const struct ledger_event *e)
 		size_t used = strlen(detail);
 		snprintf(detail + used, sizeof detail - used, "; no receivable has this nosso número");
 	}
-	if (found && state && ledger_receivable_state_add(rc->lg, r.rowid, state, e->rowid, rc->d))
-		return -1;
+	if (found && state) {
+		if (ledger_receivable_state_add(rc->lg, r.rowid, state, e->rowid, rc->d))
+			return -1;
+		recv_bank_state(&rc->src, r.rowid, state);
+	}
 	struct ledger_outcome o = {
 		.event_id = e->rowid,
 		.receivable_id = found ? r.rowid : 0,
@@ -476,16 +478,21 @@ int reconcile_run(struct ledger *lg, const struct reconcile_options *opt, struct
 	*rc = (struct run_ctx){.lg = lg, .opt = opt, .sum = sum, .d = d};
 	rc->today = opt->today != CDATE_NONE && opt->today != 0 ? opt->today : date_today();
 	memset(sum, 0, sizeof *sum);
+	/* Counted before the transaction: the count only chooses how to run
+	 * (a file imported meanwhile is simply part of the run). */
 	long pending = 0;
-	int failed = ledger_begin(lg, d);
+	int failed = ledger_pending_count(lg, CACHE_THRESHOLD, &pending, d);
+	bool bulk = !failed && use_cache(pending);
 	if (!failed)
-		failed = ledger_pending_count(lg, CACHE_THRESHOLD, &pending, d);
-	if (!failed && use_cache(pending))
+		failed = bulk ? ledger_begin_bulk(lg, d) : ledger_begin(lg, d);
+	if (!failed && bulk)
 		failed = recv_source_load(&rc->src, lg, opt, d);
 	else
 		recv_source_ledger(&rc->src, lg, opt);
+	/* A run big enough for the cache writes from a second thread. */
 	if (!failed)
-		failed = ledger_run_start(lg, &rc->run_id, d) || ledger_pending_payments(lg, reconcile_one, rc, d) ||
+		failed = ledger_run_start(lg, &rc->run_id, d) || (bulk && ledger_run_background(lg, d)) ||
+			 ledger_pending_payments(lg, reconcile_one, rc, d) ||
 			 rule_r6(rc) || ledger_run_finish(lg, rc->run_id, sum->events, d) || ledger_commit(lg, d);
 	if (failed) {
 		ledger_rollback(lg);

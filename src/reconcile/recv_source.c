@@ -3,6 +3,7 @@
  * not pointers) by reference, txid, ERP id, document and the masked-CPF
  * digits; the ledger one runs the same lookups as queries. */
 #include "config.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,19 +121,84 @@ static uint64_t rowid_key(int64_t rowid)
 	return hash_of(KEY_ROWID, 0, "") ^ ((uint64_t)rowid << 1);
 }
 
+/* One half of the load: rows land at v[base], v[base + 1], ... below
+ * limit. */
 struct loader {
 	struct cache *c;
 	const struct reconcile_options *opt;
+	size_t base, n, limit;
+	/* The second half, on its own thread and reader. */
+	struct ledger_reader *rd;
+	int64_t first, last;
+	int rc;
+	struct diag d;
 };
 
 static int load_row(void *ctx, const struct ledger_receivable *r)
 {
 	struct loader *l = ctx;
-	struct cache *c = l->c;
-	if (c->n == c->cap)
-		return 1; /* more rows than the highest id: cannot be, in one transaction */
-	recv_view_from_row(r, l->opt, &c->v[c->n++]);
+	if (l->base + l->n >= l->limit)
+		return 1; /* more rows than ids: cannot be, in one transaction */
+	recv_view_from_row(r, l->opt, &l->c->v[l->base + l->n++]);
 	return 0;
+}
+
+static void *load_half(void *arg)
+{
+	struct loader *l = arg;
+	diag_clear(&l->d);
+	l->rc = ledger_reader_receivables(l->rd, l->first, l->last, load_row, l, &l->d);
+	return NULL;
+}
+
+/* Every receivable into c->v in id order. With a reader, the upper half of
+ * the ids is read by a second thread while this one reads the lower half
+ * (each row is decoded and its terms worked out: CPU work that halves). */
+static int load_rows(struct cache *c, struct ledger *lg, const struct reconcile_options *opt, int64_t max,
+		     struct diag *d)
+{
+	struct loader lo = {.c = c, .opt = opt, .limit = c->cap};
+	struct loader hi = {.c = c, .opt = opt};
+	pthread_t t;
+	bool two = false;
+	int rc = 0;
+	if (max >= 2 * 10000 && ledger_reader_open(lg, &hi.rd, d))
+		return -1;
+	if (hi.rd) {
+		int64_t mid = max / 2;
+		/* Ids start at 1, so at most mid rows have id <= mid. */
+		lo.limit = (size_t)mid;
+		hi.base = (size_t)mid;
+		hi.limit = c->cap;
+		hi.first = mid + 1;
+		hi.last = max;
+		two = pthread_create(&t, NULL, load_half, &hi) == 0;
+		if (two)
+			rc = ledger_receivables_scan_range(lg, 1, mid, load_row, &lo, d);
+	}
+	if (!two) {
+		lo.limit = c->cap;
+		rc = ledger_receivables_scan(lg, load_row, &lo, d);
+	}
+	if (two) {
+		pthread_join(t, NULL);
+		if (!rc && hi.rc) {
+			rc = hi.rc;
+			if (rc < 0)
+				*d = hi.d;
+		}
+		/* Ids with no row (none in practice: receivables are never
+		 * deleted) leave a gap between the halves: close it. */
+		if (!rc && lo.n < hi.base) {
+			memmove(&c->v[lo.n], &c->v[hi.base], hi.n * sizeof *c->v);
+			memset(&c->v[lo.n + hi.n], 0, (hi.base - lo.n) * sizeof *c->v);
+		}
+		c->n = lo.n + hi.n;
+	} else {
+		c->n = lo.n;
+	}
+	ledger_reader_close(hi.rd);
+	return rc;
 }
 
 static int load_totals(void *ctx, int64_t rowid, int64_t allocated, bool settled)
@@ -200,7 +266,6 @@ int recv_source_load(struct recv_source *s, struct ledger *lg, const struct reco
 	struct cache *c = calloc(1, sizeof *c);
 	if (!c)
 		return diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory");
-	struct loader l = {.c = c, .opt = opt};
 	int64_t max = 0;
 	if (ledger_receivable_max_rowid(lg, &max, d)) {
 		free(c);
@@ -208,7 +273,7 @@ int recv_source_load(struct recv_source *s, struct ledger *lg, const struct reco
 	}
 	c->cap = (size_t)max + 1;
 	c->v = bigmem_calloc(c->cap, sizeof *c->v);
-	int rc = c->v ? ledger_receivables_scan(lg, load_row, &l, d) : 1;
+	int rc = c->v ? load_rows(c, lg, opt, max, d) : 1;
 	if (rc > 0)
 		diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory loading receivables");
 	int32_t *order = NULL;
@@ -424,4 +489,10 @@ void recv_applied(struct recv_source *s, int64_t rowid, int64_t cents, bool sett
 		c->v[p].settled = false;
 	else if (settles)
 		c->v[p].settled = true;
+}
+
+void recv_bank_state(struct recv_source *s, int64_t rowid, const char *state)
+{
+	if (s->cache)
+		load_state(s->cache, rowid, state);
 }

@@ -59,5 +59,7 @@ int recv_of_debtor(struct recv_source *s, const char *pattern, struct recv_view 
 /* Tells the source that money was applied (cents > 0) or taken back
  * (cents < 0, which also ends "settled"). */
 void recv_applied(struct recv_source *s, int64_t rowid, int64_t cents, bool settles);
+/* Tells the source of a new bank-side state (a write-off, a protest...). */
+void recv_bank_state(struct recv_source *s, int64_t rowid, const char *state);
 
 #endif
