@@ -1,7 +1,9 @@
 /* Bank events in the ledger: identities (ordinals within a file, re-sent
  * lines across files, hash collisions refused), the writer thread (queue,
- * flush, commit, rollback), a bank id seen again with another amount, and
- * ledgers whose events predate the identity keys of schema 11. */
+ * flush, commit, rollback), a bank id seen again with another amount,
+ * ledgers whose events predate the identity keys of schema 11, and a
+ * reconciliation run written in the background (ids handed out before
+ * the rows exist, rows 64 per INSERT, rollback, foreign keys back on). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -388,6 +390,130 @@ static void identity_text_without_printf(void **state)
 	assert_string_equal(small, "cnab|237|44");
 }
 
+/* What a background run's callback writes for each event: an outcome,
+ * an allocation for two events in three, a candidate naming the outcome
+ * every 97 events, a bank state every 500, one detail too long to queue. */
+struct run_writes {
+	struct fixture *f;
+	int64_t run_id, first_outcome, last_outcome;
+	long events, candidates, allocations, states;
+	char long_detail[1500];
+};
+
+static int write_one(void *ctx, const struct ledger_event *e)
+{
+	struct run_writes *w = ctx;
+	struct diag d;
+	char detail[64];
+	snprintf(detail, sizeof detail, "paid %lld", (long long)e->ev.paid_cents);
+	bool applies = w->events % 3 != 0;
+	struct ledger_outcome o = {
+		.event_id = e->rowid,
+		.receivable_id = applies ? 1000 + w->events : 0,
+		.category = applies ? "MATCHED_EXACT" : "UNKNOWN_REFERENCE",
+		.rule = applies ? "R1 nosso_numero" : NULL,
+		.paid_cents = e->ev.paid_cents,
+		.expected_cents = applies ? e->ev.paid_cents : 0,
+		.allocated_cents = applies ? e->ev.paid_cents : 0,
+		.settles = applies,
+		.needs_human = !applies,
+		.detail = w->events == 2500 ? w->long_detail : detail,
+		.run_id = w->run_id,
+		.rule_set = "test-rules",
+	};
+	int64_t id;
+	if (ledger_outcome_add(w->f->lg, &o, &id, &d) != 0)
+		return -1;
+	/* Ids come in order, known before the writer has the rows. */
+	if (w->last_outcome)
+		assert_int_equal(id, w->last_outcome + 1);
+	else
+		w->first_outcome = id;
+	w->last_outcome = id;
+	w->allocations += applies;
+	if (w->events % 97 == 0) {
+		if (ledger_outcome_candidate_add(w->f->lg, id, 7, "R4 payer+tolerance", 100, &d) != 0)
+			return -1;
+		w->candidates++;
+	}
+	if (w->events % 500 == 0) {
+		if (ledger_receivable_state_add(w->f->lg, 1000 + w->events, "written_off", e->rowid, &d) != 0)
+			return -1;
+		w->states++;
+	}
+	w->events++;
+	return 0;
+}
+
+static void background_run(struct fixture *f, struct run_writes *w, bool commit)
+{
+	struct diag d;
+	memset(w, 0, sizeof *w);
+	w->f = f;
+	memset(w->long_detail, 'x', sizeof w->long_detail - 1);
+	assert_int_equal(ledger_begin_bulk(f->lg, &d), 0);
+	assert_int_equal(scalar(f, "PRAGMA foreign_keys"), 0);
+	assert_int_equal(ledger_run_start(f->lg, &w->run_id, &d), 0);
+	assert_int_equal(ledger_run_background(f->lg, &d), 0);
+	assert_int_equal(ledger_pending_payments(f->lg, write_one, w, &d), 0);
+	if (!commit) {
+		ledger_rollback(f->lg);
+		return;
+	}
+	/* The digest made while writing is compared with the rows read back. */
+	assert_int_equal(ledger_run_finish(f->lg, w->run_id, w->events, &d), 0);
+	assert_int_equal(ledger_commit(f->lg, &d), 0);
+}
+
+static void run_written_in_background(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 5000 }; /* several of the writer's batches */
+	struct bank_event *evs = calloc(N, sizeof *evs);
+	for (int i = 0; i < N; i++) {
+		char nn[16];
+		snprintf(nn, sizeof nn, "%011d", i + 1);
+		evs[i] = payment(nn, 100 + i, 3 + 2 * i);
+	}
+	assert_int_equal(import_file(f, evs, N).events, N);
+	free(evs);
+	setenv("CONCILIA_CHECK_RUN_DIGEST", "1", 1);
+
+	/* Rolled back: nothing stays, the checks are back on, and the ids
+	 * handed out are handed out again. */
+	struct run_writes *w = calloc(1, sizeof *w);
+	background_run(f, w, false);
+	assert_int_equal(w->events, N);
+	int64_t first = w->first_outcome;
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM outcome"), 0);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM outcome_candidate"), 0);
+	assert_int_equal(scalar(f, "PRAGMA foreign_keys"), 1);
+
+	background_run(f, w, true);
+	assert_int_equal(w->first_outcome, first);
+	assert_int_equal(scalar(f, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM outcome"), N);
+	assert_int_equal(scalar(f, "SELECT MAX(id) FROM outcome"), w->last_outcome);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM allocation"), w->allocations);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM receivable_state"), w->states);
+	/* Each candidate and allocation names the outcome's event it was
+	 * written for. */
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM outcome_candidate k JOIN outcome o ON o.id = k.outcome_id"
+	                           " WHERE (o.id - (SELECT MIN(id) FROM outcome)) % 97 = 0"),
+	                 w->candidates);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM allocation a JOIN outcome o ON o.event_id = a.event_id"
+	                           " WHERE o.allocated_cents = a.cents AND o.receivable_id = a.receivable_id"),
+	                 w->allocations);
+	assert_int_equal(scalar(f, "SELECT length(detail) FROM outcome ORDER BY length(detail) DESC LIMIT 1"),
+	                 (int64_t)sizeof w->long_detail - 1);
+	/* Nothing is left to reconcile. */
+	long pending;
+	struct diag d;
+	assert_int_equal(ledger_pending_count(f->lg, 0, &pending, &d), 0);
+	assert_int_equal(pending, 0);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +525,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(ledger_of_schema_10_upgraded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bank_id_with_another_amount, setup, teardown),
 	    cmocka_unit_test_setup_teardown(collision_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(run_written_in_background, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
