@@ -268,6 +268,7 @@ int ledger_begin_bulk(struct ledger *lg, struct diag *d)
 {
 	/* Only possible outside a transaction: SQLite ignores the pragma
 	 * inside one. */
+	ledger_writer_discard(lg);
 	if (exec(lg, "PRAGMA foreign_keys=OFF", d) != 0)
 		return -1;
 	lg->references_unchecked = true;
