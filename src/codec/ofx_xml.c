@@ -95,10 +95,16 @@ static int read_prolog(const unsigned char *buf, size_t len, struct ofx_builder 
 				for (size_t k = i; k + 9 < i + pl; k++) {
 					if (memcmp(buf + k, "VERSION=", 8) == 0 &&
 					    (buf[k + 8] == '"' || buf[k + 8] == '\'')) {
+						/* At most 4 digits, and a later <?OFX?>
+						 * replaces an earlier one's version rather
+						 * than adding digits to it (found by fuzzing:
+						 * many PIs overflowed an int). */
+						int v = 0;
 						for (size_t c = k + 9; c < i + pl && c < k + 13 &&
 						                       buf[c] >= '0' && buf[c] <= '9';
 						     c++)
-							version = version * 10 + (buf[c] - '0');
+							v = v * 10 + (buf[c] - '0');
+						version = v;
 						break;
 					}
 				}
