@@ -38,6 +38,30 @@ void ledger_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
 		sqlite3_bind_null(st, idx);
 }
 
+void ledger_bind_id(sqlite3_stmt *st, int idx, int64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(st, idx, id);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+int ledger_max_id(struct ledger *lg, const char *table, const char *what, int64_t *max, struct diag *d)
+{
+	char sql[80];
+	sqlite3_stmt *st;
+	ledger_writer_claim(lg);
+	snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %s", table);
+	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, what);
+	int rc = sqlite3_step(st);
+	*max = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_sql_error(lg, d, what);
+	return 0;
+}
+
 void ledger_bind_date(sqlite3_stmt *st, int idx, cdate d)
 {
 	char buf[16];

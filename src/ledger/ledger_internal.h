@@ -195,6 +195,10 @@ int ledger_prepare(struct ledger *lg, sqlite3_stmt **st, const char *sql, struct
 
 /* Binds text, or NULL when s is NULL or empty. */
 void ledger_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+/* Binds a row id, or NULL for 0 (SQLite then chooses). */
+void ledger_bind_id(sqlite3_stmt *st, int idx, int64_t id);
+/* The highest id of table (0 when empty); what names the step in an error. */
+int ledger_max_id(struct ledger *lg, const char *table, const char *what, int64_t *max, struct diag *d);
 /* Binds an ISO date, or NULL for CDATE_NONE. */
 void ledger_bind_date(sqlite3_stmt *st, int idx, cdate d);
 /* Reads an ISO date column (NULL -> CDATE_NONE). */

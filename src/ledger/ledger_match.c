@@ -100,11 +100,7 @@ int ledger_allocation_add(struct ledger *lg, int64_t event_id, int64_t receivabl
 			   d))
 		return -1;
 	sqlite3_stmt *st = lg->st_allocation_add;
-	int64_t given = ledger_take_id(lg, ID_ALLOCATION); /* in a background run */
-	if (given)
-		sqlite3_bind_int64(st, 11, given);
-	else
-		sqlite3_bind_null(st, 11);
+	ledger_bind_id(st, 11, ledger_take_id(lg, ID_ALLOCATION)); /* given in a background run */
 	char now[32];
 	const char *at = lg->run_at;
 	if (!run_id || !at[0]) {
@@ -186,10 +182,7 @@ int ledger_candidate_write(struct ledger *lg, struct ledger_queued_candidate *q,
 			   d))
 		return -1;
 	sqlite3_stmt *st = lg->st_candidate_add;
-	if (q->id)
-		sqlite3_bind_int64(st, 1, q->id);
-	else
-		sqlite3_bind_null(st, 1);
+	ledger_bind_id(st, 1, q->id);
 	sqlite3_bind_int64(st, 2, q->outcome_id);
 	sqlite3_bind_int64(st, 3, q->receivable_id);
 	sqlite3_bind_text(st, 4, q->rule, -1, SQLITE_STATIC);

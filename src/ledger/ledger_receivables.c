@@ -1,6 +1,7 @@
 /* Receivables from the ERP: insert new ones, update changed ones (each
  * change journaled with before and after), leave identical ones alone. */
 #include "config.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -370,37 +371,13 @@ int ledger_receivables_of_debtor(struct ledger *lg, const char *pattern, struct 
 
 int ledger_receivable_max_rowid(struct ledger *lg, int64_t *max, struct diag *d)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(lg->db, "SELECT COALESCE(MAX(id), 0) FROM receivable", -1, &st, NULL) != SQLITE_OK)
-		return ledger_sql_error(lg, d, "counting receivables");
-	int rc = sqlite3_step(st);
-	*max = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return ledger_sql_error(lg, d, "counting receivables");
-	return 0;
+	return ledger_max_id(lg, "receivable", "counting receivables", max, d);
 }
 
 int ledger_receivables_scan(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx,
 			    struct diag *d)
 {
-	sqlite3_stmt *st;
-	ledger_writer_claim(lg);
-	if (sqlite3_prepare_v2(lg->db, "SELECT " RECEIVABLE_COLUMNS " FROM receivable ORDER BY id", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return ledger_sql_error(lg, d, "reading receivables");
-	int rc, stop = 0;
-	struct ledger_receivable r;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_row(st, &r);
-		stop = fn(ctx, &r);
-	}
-	sqlite3_finalize(st);
-	if (stop)
-		return stop;
-	if (rc != SQLITE_DONE)
-		return ledger_sql_error(lg, d, "reading receivables");
-	return 0;
+	return ledger_receivables_scan_range(lg, INT64_MIN, INT64_MAX, fn, ctx, d);
 }
 
 int ledger_receivables_scan_range(struct ledger *lg, int64_t first_id, int64_t last_id,

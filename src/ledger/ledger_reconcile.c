@@ -70,14 +70,6 @@ int64_t ledger_take_id(struct ledger *lg, enum ledger_id_table t)
 	return lg->run_background ? lg->next_id[t]++ : 0;
 }
 
-static void bind_id(sqlite3_stmt *st, int idx, int64_t id)
-{
-	if (id)
-		sqlite3_bind_int64(st, idx, id);
-	else
-		sqlite3_bind_null(st, idx);
-}
-
 static int copy_text(char *dst, size_t n, const char *s)
 {
 	size_t len = s ? strlen(s) : 0;
@@ -135,7 +127,6 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 			    void *ctx, struct diag *d)
 {
 	if (lg->run_background) {
-		ledger_writer_sync(lg);
 		int rc = pending_from_snapshot(lg, fn, ctx, d);
 		if (rc <= 0)
 			return rc;
@@ -219,7 +210,7 @@ int ledger_state_write(struct ledger *lg, struct ledger_queued_state *q, struct 
 	if (sqlite3_prepare_v2(lg->db, "INSERT INTO receivable_state(id, receivable_id, state, event_id, at) VALUES (?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "recording a receivable's bank state");
-	bind_id(st, 1, q->id);
+	ledger_bind_id(st, 1, q->id);
 	sqlite3_bind_int64(st, 2, q->receivable_id);
 	sqlite3_bind_text(st, 3, q->state, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, q->event_id);
@@ -278,21 +269,6 @@ int ledger_run_start(struct ledger *lg, int64_t *run_id, struct diag *d)
 	return 0;
 }
 
-static int max_id(struct ledger *lg, const char *table, int64_t *out, struct diag *d)
-{
-	char sql[80];
-	sqlite3_stmt *st;
-	snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %s", table);
-	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return ledger_sql_error(lg, d, "reading the last id");
-	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return ledger_sql_error(lg, d, "reading the last id");
-	return 0;
-}
-
 int ledger_run_background(struct ledger *lg, struct diag *d)
 {
 	static const char *const tables[LEDGER_ID_TABLES] = {
@@ -302,9 +278,11 @@ int ledger_run_background(struct ledger *lg, struct diag *d)
 		[ID_STATE] = "receivable_state",
 	};
 	ledger_writer_sync(lg);
-	for (int t = 0; t < LEDGER_ID_TABLES; t++)
-		if (max_id(lg, tables[t], &lg->next_id[t], d))
+	for (int t = 0; t < LEDGER_ID_TABLES; t++) {
+		if (ledger_max_id(lg, tables[t], "reading the last id", &lg->next_id[t], d))
 			return -1;
+		lg->next_id[t]++;
+	}
 	lg->run_background = true;
 	return 0;
 }
@@ -380,10 +358,10 @@ static sqlite3_stmt **many_insert(struct ledger *lg, sqlite3_stmt **cache, const
 
 static void bind_outcome(sqlite3_stmt *st, int k, const struct ledger_queued_outcome *q)
 {
-	bind_id(st, k + 1, q->id);
+	ledger_bind_id(st, k + 1, q->id);
 	sqlite3_bind_int64(st, k + 2, q->event_id);
 	sqlite3_bind_int64(st, k + 3, q->run_id);
-	bind_id(st, k + 4, q->receivable_id);
+	ledger_bind_id(st, k + 4, q->receivable_id);
 	sqlite3_bind_text(st, k + 5, q->category, -1, SQLITE_STATIC);
 	ledger_bind_text_or_null(st, k + 6, q->rule);
 	sqlite3_bind_int64(st, k + 7, q->paid_cents);
@@ -397,7 +375,7 @@ static void bind_outcome(sqlite3_stmt *st, int k, const struct ledger_queued_out
 
 static void bind_allocation(struct ledger *lg, sqlite3_stmt *st, int k, const struct ledger_queued_outcome *q)
 {
-	bind_id(st, k + 1, q->allocation_id);
+	ledger_bind_id(st, k + 1, q->allocation_id);
 	sqlite3_bind_int64(st, k + 2, q->event_id);
 	sqlite3_bind_int64(st, k + 3, q->receivable_id);
 	sqlite3_bind_int64(st, k + 4, q->allocated_cents);
@@ -405,7 +383,7 @@ static void bind_allocation(struct ledger *lg, sqlite3_stmt *st, int k, const st
 	sqlite3_bind_int(st, k + 6, q->settles);
 	sqlite3_bind_text(st, k + 7, lg->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, k + 8, q->at, -1, SQLITE_STATIC);
-	bind_id(st, k + 9, q->run_id);
+	ledger_bind_id(st, k + 9, q->run_id);
 	ledger_bind_text_or_null(st, k + 10, q->rule_set);
 }
 
@@ -442,33 +420,6 @@ static void digest_outcome(struct ledger *lg, const struct ledger_queued_outcome
 
 int ledger_outcomes_write(struct ledger *lg, struct ledger_queued_outcome *const *q, int n, struct diag *d)
 {
-	if (n == 1 && (!q[0]->id || (q[0]->want_allocation && !q[0]->allocation_id))) {
-		/* SQLite chooses the ids: one row at a time, each read back. */
-		sqlite3_stmt **st = many_insert(lg, lg->st_outcome_many, OUTCOME_INSERT, OUTCOME_ROW, 1, d);
-		if (!st)
-			return -1;
-		bind_outcome(*st, 0, q[0]);
-		int rc = sqlite3_step(*st);
-		sqlite3_reset(*st);
-		if (rc != SQLITE_DONE)
-			return ledger_sql_error(lg, d, "recording an outcome");
-		if (!q[0]->id)
-			q[0]->id = sqlite3_last_insert_rowid(lg->db);
-		if (q[0]->want_allocation) {
-			st = many_insert(lg, lg->st_allocation_many, ALLOCATION_INSERT, ALLOCATION_ROW, 1, d);
-			if (!st)
-				return -1;
-			bind_allocation(lg, *st, 0, q[0]);
-			rc = sqlite3_step(*st);
-			sqlite3_reset(*st);
-			if (rc != SQLITE_DONE)
-				return ledger_sql_error(lg, d, "recording an allocation");
-			if (!q[0]->allocation_id)
-				q[0]->allocation_id = sqlite3_last_insert_rowid(lg->db);
-		}
-		digest_outcome(lg, q[0]);
-		return 0;
-	}
 	sqlite3_stmt **st = many_insert(lg, lg->st_outcome_many, OUTCOME_INSERT, OUTCOME_ROW, n, d);
 	if (!st)
 		return -1;
@@ -480,7 +431,10 @@ int ledger_outcomes_write(struct ledger *lg, struct ledger_queued_outcome *const
 	int rc = sqlite3_step(*st);
 	sqlite3_reset(*st);
 	if (rc != SQLITE_DONE)
-		return ledger_sql_error(lg, d, "recording outcomes");
+		return ledger_sql_error(lg, d, n == 1 ? "recording an outcome" : "recording outcomes");
+	/* An id left to SQLite (one row at a time only) is read back. */
+	if (!q[0]->id)
+		q[0]->id = sqlite3_last_insert_rowid(lg->db);
 	if (alloc) {
 		st = many_insert(lg, lg->st_allocation_many, ALLOCATION_INSERT, ALLOCATION_ROW, alloc, d);
 		if (!st)
@@ -491,11 +445,19 @@ int ledger_outcomes_write(struct ledger *lg, struct ledger_queued_outcome *const
 		rc = sqlite3_step(*st);
 		sqlite3_reset(*st);
 		if (rc != SQLITE_DONE)
-			return ledger_sql_error(lg, d, "recording allocations");
+			return ledger_sql_error(lg, d, n == 1 ? "recording an allocation" : "recording allocations");
+		if (!q[0]->allocation_id)
+			q[0]->allocation_id = sqlite3_last_insert_rowid(lg->db);
 	}
 	for (int i = 0; i < n; i++)
 		digest_outcome(lg, q[i]);
 	return 0;
+}
+
+/* Money applied to a receivable (or a settlement) gets an allocation row. */
+static bool wants_allocation(const struct ledger_outcome *o)
+{
+	return o->receivable_id && (o->allocated_cents != 0 || o->settles);
 }
 
 /* Fills q from o. With copy, the texts are copied into q (a queued row
@@ -513,7 +475,7 @@ static int fill_outcome(const struct ledger_outcome *o, const char *at, bool cop
 	q->excess_cents = o->excess_cents;
 	q->settles = o->settles;
 	q->needs_human = o->needs_human;
-	q->want_allocation = o->receivable_id && (o->allocated_cents != 0 || o->settles);
+	q->want_allocation = wants_allocation(o);
 	memcpy(q->at, at, sizeof q->at);
 	if (!copy) {
 		q->rule = o->rule;
@@ -532,10 +494,8 @@ static int fill_outcome(const struct ledger_outcome *o, const char *at, bool cop
 
 int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, int64_t *outcome_id, struct diag *d)
 {
-	int64_t id = ledger_take_id(lg, ID_OUTCOME), allocation_id = 0;
-	bool want_allocation = o->receivable_id && (o->allocated_cents != 0 || o->settles);
-	if (want_allocation)
-		allocation_id = ledger_take_id(lg, ID_ALLOCATION);
+	int64_t id = ledger_take_id(lg, ID_OUTCOME);
+	int64_t allocation_id = wants_allocation(o) ? ledger_take_id(lg, ID_ALLOCATION) : 0;
 	char at[32];
 	if (lg->run_at[0])
 		memcpy(at, lg->run_at, sizeof at);
@@ -566,7 +526,6 @@ int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, int64_
 		if (ledger_outcomes_write(lg, &one, 1, d))
 			return -1;
 		id = q.id;
-		allocation_id = q.allocation_id;
 	}
 	if (outcome_id)
 		*outcome_id = id;
