@@ -3,7 +3,9 @@
  * flush, commit, rollback), a bank id seen again with another amount,
  * ledgers whose events predate the identity keys of schema 11, and a
  * reconciliation run written in the background (ids handed out before
- * the rows exist, rows 64 per INSERT, rollback, foreign keys back on). */
+ * the rows exist, rows 64 per INSERT, rollback, foreign keys back on),
+ * events 64 per INSERT with the skipped ones found, and the checkpoint
+ * after a large commit. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -514,6 +517,83 @@ static void run_written_in_background(void **state)
 	free(w);
 }
 
+/* Events are written 64 to a statement by the writer thread: rows the
+ * ledger already had (re-sent lines, a bank id twice in one group) are
+ * told apart from the new ones after the statement, and checked. */
+static void grouped_writes_find_skipped_rows(void **state)
+{
+	struct fixture *f = *state;
+	enum { FIRST = 150, SECOND = 100 };
+	struct bank_event evs[FIRST + 3];
+	for (int i = 0; i < FIRST; i++) {
+		char nn[16];
+		snprintf(nn, sizeof nn, "%011d", i + 1);
+		evs[i] = payment(nn, 1000 + i, 3 + 2 * i);
+	}
+	assert_int_equal(import_file(f, evs, FIRST).events, FIRST);
+
+	/* Titles 100-199: 100-150 re-sent, 151-199 new; a Pix credit twice in
+	 * one group (one credit), another once. */
+	struct bank_event again[SECOND + 3];
+	int n = 0;
+	for (int i = 99; i < 99 + SECOND; i++) {
+		char nn[16];
+		snprintf(nn, sizeof nn, "%011d", i + 1);
+		again[n++] = payment(nn, 1000 + i, 3 + 2 * i);
+		if (i == 109 || i == 139)
+			again[n++] = pix_credit("E60701190202611231347Qm7Zt2Lp9Xa", 8990, 500 + i);
+		if (i == 119)
+			again[n++] = pix_credit("E60701190202611231347Qm7Zt2Lp9Xb", 4500, 500 + i);
+	}
+	struct ledger_event_counts c = import_file(f, again, (size_t)n);
+	assert_int_equal(c.events, 49 + 2);
+	assert_int_equal(c.duplicates, 51 + 1);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event"), FIRST + 49 + 2);
+	assert_int_equal(scalar(f, "SELECT COUNT(DISTINCT nosso_numero) FROM event WHERE bank = 237"), 199);
+
+	/* The same Pix with another amount, in the middle of a group of new
+	 * lines: the whole file is refused, naming its line. */
+	struct diag d;
+	int64_t id = begin_file(f);
+	for (int i = 0; i < 100; i++) {
+		char nn[16];
+		snprintf(nn, sizeof nn, "%011d", 1000 + i);
+		struct bank_event ev = payment(nn, 500, 3 + 2 * i);
+		if (i == 50)
+			ev = pix_credit("E60701190202611231347Qm7Zt2Lp9Xa", 9890, 77);
+		assert_int_equal(ledger_event_queue(f->lg, id, &ev, &d), 0);
+	}
+	assert_int_equal(ledger_event_flush(f->lg, &c, &d), -1);
+	assert_non_null(strstr(d.msg, "line 77: pix|E60701190202611231347Qm7Zt2Lp9Xa was recorded with amount 89.90"));
+	ledger_rollback(f->lg);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM event"), FIRST + 49 + 2);
+}
+
+/* The checkpoint after a large commit runs on the writer's own connection,
+ * which has read nothing yet: it must still copy the WAL into the database
+ * (before SQLite 3.42 such a checkpoint silently did nothing, and the whole
+ * WAL was copied at close instead). */
+static void background_checkpoint_copies_the_wal(void **state)
+{
+	struct fixture *f = *state;
+	struct stat before, after;
+	assert_int_equal(stat(f->path, &before), 0);
+	enum { N = 3000 };
+	struct bank_event *evs = calloc(N, sizeof *evs);
+	for (int i = 0; i < N; i++) {
+		char nn[16];
+		snprintf(nn, sizeof nn, "%011d", i + 1);
+		evs[i] = payment(nn, 100 + i, 3 + 2 * i);
+	}
+	assert_int_equal(import_file(f, evs, N).events, N);
+	free(evs);
+	struct diag d;
+	assert_int_equal(ledger_writer_checkpoint(f->lg, &d), 0);
+	ledger_writer_stop(f->lg); /* waits for the checkpoint */
+	assert_int_equal(stat(f->path, &after), 0);
+	assert_true(after.st_size > before.st_size + 100 * 1024);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +606,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(bank_id_with_another_amount, setup, teardown),
 	    cmocka_unit_test_setup_teardown(collision_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(run_written_in_background, setup, teardown),
+	    cmocka_unit_test_setup_teardown(grouped_writes_find_skipped_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(background_checkpoint_copies_the_wal, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

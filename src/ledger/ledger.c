@@ -245,6 +245,39 @@ int ledger_open(const char *path, bool create, struct ledger **out, bool *create
 	return 0;
 }
 
+/* Multi-row INSERT statements, one per row count, prepared when first
+ * needed: a large import or run writes its rows LEDGER_ROWS_PER_INSERT at
+ * a time, one statement execution instead of one per row. */
+sqlite3_stmt **ledger_many_insert(struct ledger *lg, sqlite3_stmt **cache, const char *head, const char *row, int n,
+				   struct diag *d)
+{
+	sqlite3_stmt **st = &cache[n];
+	if (*st) {
+		ledger_writer_claim(lg);
+		sqlite3_reset(*st);
+		return st;
+	}
+	size_t hl = strlen(head), rl = strlen(row);
+	char *sql = malloc(hl + (size_t)n * (rl + 1) + 1);
+	if (!sql) {
+		diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+		return NULL;
+	}
+	char *p = sql;
+	memcpy(p, head, hl);
+	p += hl;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		memcpy(p, row, rl);
+		p += rl;
+	}
+	*p = '\0';
+	int rc = ledger_prepare(lg, st, sql, d);
+	free(sql);
+	return rc ? NULL : st;
+}
+
 void ledger_close(struct ledger *lg)
 {
 	if (!lg)

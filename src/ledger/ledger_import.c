@@ -89,18 +89,21 @@ static void bind_static(sqlite3_stmt *st, int idx, const char *s)
 
 /* Whether the event already in the ledger under this hash has this very
  * identity (a re-sent line: 1), another one (a hash collision: 0), or
- * -1 on error; when it is the same, *known_cents and *known_import (may be
- * NULL) get its amount and import. Rows keep the identity text only when
+ * -1 on error; *known_id (may be NULL) gets its id, 0 when there is none;
+ * when it is the same, *known_cents and *known_import (may be NULL) get its
+ * amount and import. Rows keep the identity text only when
  * it cannot be rebuilt from their columns (identity = '' otherwise). */
 static int same_identity(struct ledger *lg, int64_t hash, const char *identity, int64_t *known_cents,
-			 int64_t *known_import, struct diag *d)
+			 int64_t *known_import, int64_t *known_id, struct diag *d)
 {
 	int same = 0;
+	if (known_id)
+		*known_id = 0;
 	/* Kept prepared: a ledger upgraded from before schema 11 asks this for
 	 * every new CNAB event (its legacy key). */
 	if (ledger_prepare(lg, &lg->st_event_by_hash,
 			   "SELECT identity, identity_ordinal, bank, agreement, nosso_numero_raw, occurrence,"
-			   " occurrence_date, paid_cents, credit_date, import_id FROM event WHERE identity_hash = ?",
+			   " occurrence_date, paid_cents, credit_date, import_id, id FROM event WHERE identity_hash = ?",
 			   d))
 		return -1;
 	sqlite3_stmt *q = lg->st_event_by_hash;
@@ -111,6 +114,8 @@ static int same_identity(struct ledger *lg, int64_t hash, const char *identity, 
 			*known_cents = sqlite3_column_int64(q, 7);
 		if (known_import)
 			*known_import = sqlite3_column_int64(q, 9);
+		if (known_id)
+			*known_id = sqlite3_column_int64(q, 10);
 		const char *t = (const char *)sqlite3_column_text(q, 0);
 		if (t && *t) {
 			same = strcmp(t, identity) == 0;
@@ -178,25 +183,23 @@ int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank
 	return 0;
 }
 
-int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, bool *inserted, struct diag *d)
+#define EVENT_INSERT                                                                               \
+	"INSERT OR IGNORE INTO event(import_id, identity, identity_hash, identity_ordinal, line,"     \
+	" line_end, bank, agreement, nosso_numero, nosso_numero_raw, seu_numero, company_ref,"       \
+	" occurrence, kind, occurrence_text, reasons, is_payment, due_date, occurrence_date,"        \
+	" credit_date, face_cents, paid_cents, net_cents, tariff_cents, charges_cents,"              \
+	" discount_cents, rebate_cents, iof_cents, other_expenses_cents, other_credits_cents,"       \
+	" payer_document, payer_name, end_to_end_id, txid, refund_id, statement_ref, free_text,"     \
+	" weak_identity, payer_document_partial) VALUES "
+#define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+enum { EVENT_COLUMNS = 39 };
+
+/* Every parameter of row k (0-based) is bound from q, which outlives the
+ * step: no copies. */
+static void bind_event(sqlite3_stmt *st, int k, const struct ledger_queued_event *q)
 {
 	const struct bank_event *ev = &q->ev;
-	if (!lg->st_event_insert &&
-	    ledger_prepare(lg, &lg->st_event_insert,
-			   "INSERT OR IGNORE INTO event(import_id, identity, identity_hash, identity_ordinal, line,"
-			   " line_end, bank, agreement, nosso_numero, nosso_numero_raw, seu_numero, company_ref,"
-			   " occurrence, kind, occurrence_text, reasons, is_payment, due_date, occurrence_date,"
-			   " credit_date, face_cents, paid_cents, net_cents, tariff_cents, charges_cents,"
-			   " discount_cents, rebate_cents, iof_cents, other_expenses_cents, other_credits_cents,"
-			   " payer_document, payer_name, end_to_end_id, txid, refund_id, statement_ref, free_text,"
-			   " weak_identity, payer_document_partial)"
-			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			   d))
-		return -1;
-	/* Every parameter is bound below, all from q, which outlives the step:
-	 * no copies. */
-	sqlite3_stmt *st = lg->st_event_insert;
-	int i = 1;
+	int i = k * EVENT_COLUMNS + 1;
 	sqlite3_bind_int64(st, i++, q->import_id);
 	sqlite3_bind_text(st, i++, q->derived ? "" : q->identity, q->derived ? 0 : (int)q->idlen, SQLITE_STATIC);
 	sqlite3_bind_int64(st, i++, q->hash);
@@ -239,52 +242,103 @@ int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, b
 	bind_static(st, i++, ev->free_text);
 	sqlite3_bind_int(st, i++, ev->weak_identity != 0);
 	sqlite3_bind_int(st, i++, ev->payer_document_partial != 0);
+}
+
+/* An event whose key the ledger already holds: the same fact again (a
+ * re-sent line: fine), or a refusal (a hash collision; a bank id seen again
+ * with another amount). same is what same_identity said of it. */
+static int check_known(struct ledger *lg, const struct ledger_queued_event *q, int same, int64_t known_cents,
+		       int64_t known_import, struct diag *d)
+{
+	const struct bank_event *ev = &q->ev;
+	if (!same)
+		return diag_set(d, DIAG_ERROR, lg->path, ev->line, 0, NULL,
+				"event identity hash collision (%s); refusing rather than skipping it", q->identity);
+	/* A bank id (endToEndId, rtrId) names one movement of money: seen
+	 * again with another amount it is a conflict, never an update
+	 * (reference/pix.md §8). Only the amount is compared: dates and
+	 * references legitimately differ between an API Pix notification
+	 * and a statement line of the same Pix. */
+	if (!q->derived && !ev->weak_identity && known_cents != ev->paid_cents) {
+		char was[32], now[32];
+		money_format(known_cents, was, sizeof was);
+		money_format(ev->paid_cents, now, sizeof now);
+		return diag_set(d, DIAG_ERROR, "", 0, 0, NULL,
+				"line %ld: %s was recorded with amount %s by import #%lld, this file says %s: a "
+				"repeated id with a different amount is a conflict, not an update",
+				ev->line, q->identity, was, (long long)known_import, now);
+	}
+	return 0;
+}
+
+int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, bool *inserted, struct diag *d)
+{
 	if (q->derived && lg->legacy_keys) {
 		/* The ledger holds CNAB events keyed by the plain hash (before
 		 * schema 11): a re-sent line may be one of them. */
-		int same = same_identity(lg, q->legacy_hash, q->identity, NULL, NULL, d);
-		if (same < 0) {
-			sqlite3_clear_bindings(st);
+		int same = same_identity(lg, q->legacy_hash, q->identity, NULL, NULL, NULL, d);
+		if (same < 0)
 			return -1;
-		}
 		if (same) {
-			sqlite3_clear_bindings(st);
 			*inserted = false;
 			return 0;
 		}
 	}
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		ledger_sql_error(lg, d, "recording a bank event");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st); /* drop the pointers into q */
-	if (rc != SQLITE_DONE)
+	return ledger_events_write(lg, &q, 1, inserted, d);
+}
+
+int ledger_events_write(struct ledger *lg, const struct ledger_queued_event *const *q, int n, bool *inserted,
+			struct diag *d)
+{
+	if (lg->legacy_keys && n > 1) {
+		/* Each new CNAB event is also looked up by its legacy key. */
+		for (int i = 0; i < n; i++)
+			if (ledger_event_write(lg, q[i], &inserted[i], d) != 0)
+				return -1;
+		return 0;
+	}
+	sqlite3_stmt **st = ledger_many_insert(lg, lg->st_event_many, EVENT_INSERT, EVENT_ROW, n, d);
+	if (!st)
 		return -1;
-	*inserted = sqlite3_changes(lg->db) == 1;
-	if (!*inserted) {
-		/* Same hash: make sure it is the same identity, not a collision. */
-		int64_t known_cents = 0, known_import = 0;
-		int same = same_identity(lg, q->hash, q->identity, &known_cents, &known_import, d);
+	for (int i = 0; i < n; i++)
+		bind_event(*st, i, q[i]);
+	int rc = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	sqlite3_clear_bindings(*st); /* drop the pointers into q */
+	if (rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, n == 1 ? "recording a bank event" : "recording bank events");
+	int changed = sqlite3_changes(lg->db);
+	if (changed == n) {
+		for (int i = 0; i < n; i++)
+			inserted[i] = true;
+		return 0;
+	}
+	/* Some rows were already there (a re-sent line; or, within the group,
+	 * a bank id seen twice). The rows this statement inserted have the
+	 * `changed` consecutive ids ending at the last inserted one (ids are
+	 * the table's maximum plus one), so each row is looked up by its key:
+	 * the first of the group to find a new id is the one that was
+	 * inserted; any other was skipped and is checked. */
+	int64_t first_new = changed ? sqlite3_last_insert_rowid(lg->db) - changed + 1 : INT64_MAX;
+	int64_t claimed[LEDGER_ROWS_PER_INSERT];
+	int nclaimed = 0;
+	for (int i = 0; i < n; i++) {
+		int64_t id, known_cents = 0, known_import = 0;
+		int same = same_identity(lg, q[i]->hash, q[i]->identity, &known_cents, &known_import, &id, d);
 		if (same < 0)
 			return -1;
-		if (!same)
-			return diag_set(d, DIAG_ERROR, lg->path, ev->line, 0, NULL,
-					"event identity hash collision (%s); refusing rather than skipping it",
-					q->identity);
-		/* A bank id (endToEndId, rtrId) names one movement of money: seen
-		 * again with another amount it is a conflict, never an update
-		 * (reference/pix.md §8). Only the amount is compared: dates and
-		 * references legitimately differ between an API Pix notification
-		 * and a statement line of the same Pix. */
-		if (!q->derived && !ev->weak_identity && known_cents != ev->paid_cents) {
-			char was[32], now[32];
-			money_format(known_cents, was, sizeof was);
-			money_format(ev->paid_cents, now, sizeof now);
-			return diag_set(d, DIAG_ERROR, "", 0, 0, NULL,
-					"line %ld: %s was recorded with amount %s by import #%lld, this file says %s: a "
-					"repeated id with a different amount is a conflict, not an update",
-					ev->line, q->identity, was, (long long)known_import, now);
-		}
+		if (!id)
+			return diag_set(d, DIAG_ERROR, lg->path, q[i]->ev.line, 0, NULL,
+					"the bank event %s was not recorded (a required field is missing)",
+					q[i]->identity);
+		bool mine = id >= first_new;
+		for (int k = 0; mine && k < nclaimed; k++)
+			mine = claimed[k] != id;
+		inserted[i] = mine;
+		if (mine)
+			claimed[nclaimed++] = id;
+		else if (check_known(lg, q[i], same, known_cents, known_import, d) != 0)
+			return -1;
 	}
 	return 0;
 }

@@ -5,8 +5,8 @@
 #include <sqlite3.h>
 #include "ledger/ledger.h"
 
-/* Rows per multi-row INSERT of a background run (13 values each: well
- * within SQLite's 32 766 parameters). */
+/* Rows per multi-row INSERT of a large import or background run (at most
+ * 39 values each: well within SQLite's 32 766 parameters). */
 enum { LEDGER_ROWS_PER_INSERT = 64 };
 
 /* The tables whose ids a background run hands out (ledger_take_id). */
@@ -18,7 +18,7 @@ struct ledger {
 	char actor[64];
 	/* Statements prepared once and reused: imports of a million events run
 	 * through these without re-parsing SQL. */
-	sqlite3_stmt *st_event_insert;
+	sqlite3_stmt *st_event_many[LEDGER_ROWS_PER_INSERT + 1]; /* by row count */
 	sqlite3_stmt *st_outcome_many[LEDGER_ROWS_PER_INSERT + 1]; /* by row count */
 	sqlite3_stmt *st_allocation_many[LEDGER_ROWS_PER_INSERT + 1];
 	sqlite3_stmt *st_receivable_by_ref;
@@ -150,6 +150,15 @@ int ledger_job_push(struct ledger *lg, struct diag *d);
 int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
 			 struct ledger_queued_event *q, struct diag *d);
 int ledger_event_write(struct ledger *lg, const struct ledger_queued_event *q, bool *inserted, struct diag *d);
+/* n events (1 .. LEDGER_ROWS_PER_INSERT) in one statement; inserted[i]
+ * tells whether q[i] is new (else the ledger had it: a re-sent line). */
+int ledger_events_write(struct ledger *lg, const struct ledger_queued_event *const *q, int n, bool *inserted,
+			struct diag *d);
+
+/* ledger.c: the cached INSERT of n rows (head, then row n times, comma
+ * separated), reset and ready for binding; NULL on error (d filled). */
+sqlite3_stmt **ledger_many_insert(struct ledger *lg, sqlite3_stmt **cache, const char *head, const char *row, int n,
+				   struct diag *d);
 
 /* ledger_writer.c. sync: waits until every queued event is written (the
  * connection is then this thread's); errors stay pending. pending: sync,

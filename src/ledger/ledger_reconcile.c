@@ -314,39 +314,6 @@ int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct dia
 	return ledger_journal(lg, "reconcile.run", subject, detail, d);
 }
 
-/* Multi-row INSERT statements, one per row count, prepared when first
- * needed: a large run writes its rows LEDGER_ROWS_PER_INSERT at a time,
- * one statement execution instead of one per row. */
-static sqlite3_stmt **many_insert(struct ledger *lg, sqlite3_stmt **cache, const char *head, const char *row, int n,
-				  struct diag *d)
-{
-	sqlite3_stmt **st = &cache[n];
-	if (*st) {
-		ledger_writer_claim(lg);
-		sqlite3_reset(*st);
-		return st;
-	}
-	size_t hl = strlen(head), rl = strlen(row);
-	char *sql = malloc(hl + (size_t)n * (rl + 1) + 1);
-	if (!sql) {
-		diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
-		return NULL;
-	}
-	char *p = sql;
-	memcpy(p, head, hl);
-	p += hl;
-	for (int i = 0; i < n; i++) {
-		if (i)
-			*p++ = ',';
-		memcpy(p, row, rl);
-		p += rl;
-	}
-	*p = '\0';
-	int rc = ledger_prepare(lg, st, sql, d);
-	free(sql);
-	return rc ? NULL : st;
-}
-
 #define OUTCOME_INSERT                                                                              \
 	"INSERT INTO outcome(id, event_id, run_id, receivable_id, category, rule, paid_cents,"      \
 	" expected_cents, allocated_cents, excess_cents, settles, detail, needs_human) VALUES "
@@ -420,7 +387,7 @@ static void digest_outcome(struct ledger *lg, const struct ledger_queued_outcome
 
 int ledger_outcomes_write(struct ledger *lg, struct ledger_queued_outcome *const *q, int n, struct diag *d)
 {
-	sqlite3_stmt **st = many_insert(lg, lg->st_outcome_many, OUTCOME_INSERT, OUTCOME_ROW, n, d);
+	sqlite3_stmt **st = ledger_many_insert(lg, lg->st_outcome_many, OUTCOME_INSERT, OUTCOME_ROW, n, d);
 	if (!st)
 		return -1;
 	int alloc = 0;
@@ -436,7 +403,7 @@ int ledger_outcomes_write(struct ledger *lg, struct ledger_queued_outcome *const
 	if (!q[0]->id)
 		q[0]->id = sqlite3_last_insert_rowid(lg->db);
 	if (alloc) {
-		st = many_insert(lg, lg->st_allocation_many, ALLOCATION_INSERT, ALLOCATION_ROW, alloc, d);
+		st = ledger_many_insert(lg, lg->st_allocation_many, ALLOCATION_INSERT, ALLOCATION_ROW, alloc, d);
 		if (!st)
 			return -1;
 		for (int i = 0, k = 0; i < n; i++)

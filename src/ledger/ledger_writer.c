@@ -79,7 +79,21 @@ static void checkpoint(struct ledger *lg, struct ledger_writer *w)
 		w->ckpt_db = NULL;
 		return;
 	}
+	/* Before SQLite 3.42 a connection that has read nothing has not opened
+	 * the WAL, and its checkpoint silently copies nothing: read the schema
+	 * cookie first (a no-op once the WAL is open). */
+	sqlite3_exec(w->ckpt_db, "PRAGMA schema_version", NULL, NULL, NULL);
 	sqlite3_wal_checkpoint_v2(w->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+static void count_event(struct ledger_event_counts *c, const struct ledger_queued_event *q, bool inserted)
+{
+	if (inserted) {
+		c->events++;
+		c->payments += event_kind_is_payment(q->ev.kind) != 0;
+	} else {
+		c->duplicates++;
+	}
 }
 
 static int run_job(struct ledger *lg, struct ledger_job *j, struct ledger_event_counts *c, struct diag *err)
@@ -89,12 +103,7 @@ static int run_job(struct ledger *lg, struct ledger_job *j, struct ledger_event_
 	case JOB_EVENT:
 		if (ledger_event_write(lg, &j->u.ev, &inserted, err) != 0)
 			return -1;
-		if (inserted) {
-			c->events++;
-			c->payments += event_kind_is_payment(j->u.ev.ev.kind) != 0;
-		} else {
-			c->duplicates++;
-		}
+		count_event(c, &j->u.ev, inserted);
 		return 0;
 	case JOB_OUTCOME: {
 		struct ledger_queued_outcome *one = &j->u.outcome;
@@ -106,6 +115,28 @@ static int run_job(struct ledger *lg, struct ledger_job *j, struct ledger_event_
 		return ledger_state_write(lg, &j->u.state, err);
 	}
 	return 0;
+}
+
+static int write_events(struct ledger *lg, struct ledger_job *jobs, int n, struct ledger_event_counts *c,
+			struct diag *err)
+{
+	const struct ledger_queued_event *group[LEDGER_ROWS_PER_INSERT];
+	bool inserted[LEDGER_ROWS_PER_INSERT];
+	for (int i = 0; i < n; i++)
+		group[i] = &jobs[i].u.ev;
+	if (ledger_events_write(lg, group, n, inserted, err) != 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		count_event(c, group[i], inserted[i]);
+	return 0;
+}
+
+static int write_outcomes(struct ledger *lg, struct ledger_job *jobs, int n, struct diag *err)
+{
+	struct ledger_queued_outcome *group[LEDGER_ROWS_PER_INSERT];
+	for (int i = 0; i < n; i++)
+		group[i] = &jobs[i].u.outcome;
+	return ledger_outcomes_write(lg, group, n, err);
 }
 
 static void *writer_main(void *arg)
@@ -137,15 +168,21 @@ static void *writer_main(void *arg)
 		if (!failed && n && batch[0].kind == JOB_EVENT)
 			touch_import(lg, w, batch[0].u.ev.import_id);
 		for (size_t i = 0; i < n && !failed;) {
-			/* Outcomes that follow each other go in groups. */
-			struct ledger_queued_outcome *group[LEDGER_ROWS_PER_INSERT];
+			/* Events, and outcomes, that follow each other go in groups:
+			 * one statement per group. */
+			enum ledger_job_kind kind = batch[i].kind;
 			int k = 0;
-			while (i < n && k < LEDGER_ROWS_PER_INSERT && batch[i].kind == JOB_OUTCOME)
-				group[k++] = &batch[i++].u.outcome;
-			if (k)
-				failed = ledger_outcomes_write(lg, group, k, &err) != 0;
-			else
-				failed = run_job(lg, &batch[i++], &c, &err) != 0;
+			while (i + k < n && k < LEDGER_ROWS_PER_INSERT && batch[i + k].kind == kind)
+				k++;
+			if (kind == JOB_EVENT && k > 1)
+				failed = write_events(lg, &batch[i], k, &c, &err) != 0;
+			else if (kind == JOB_OUTCOME && k > 1)
+				failed = write_outcomes(lg, &batch[i], k, &err) != 0;
+			else {
+				k = 1;
+				failed = run_job(lg, &batch[i], &c, &err) != 0;
+			}
+			i += (size_t)k;
 		}
 
 		pthread_mutex_lock(&w->mu);
