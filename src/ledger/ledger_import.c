@@ -77,16 +77,6 @@ int ledger_import_add(struct ledger *lg, const char *sha256, const char *filenam
 	return 0;
 }
 
-/* Binds text that lives until the statement is reset (no copy), or NULL
- * when empty. */
-static void bind_static(sqlite3_stmt *st, int idx, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, idx);
-}
-
 /* Whether the event already in the ledger under this hash has this very
  * identity (a re-sent line: 1), another one (a hash collision: 0), or
  * -1 on error; *known_id (may be NULL) gets its id, 0 when there is none;
@@ -138,12 +128,33 @@ static int same_identity(struct ledger *lg, int64_t hash, const char *identity, 
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? same : -1;
 }
 
+/* Appends a text of at most cap bytes (its buffer's size) to q's texts. */
+static void pack(struct ledger_queued_event *q, size_t *used, enum ledger_event_text t, const char *s, size_t cap)
+{
+	size_t len = strnlen(s, cap - 1);
+	memcpy(q->text + *used, s, len);
+	q->text[*used + len] = '\0';
+	q->off[t] = (uint16_t)*used;
+	q->len[t] = (uint16_t)len;
+	*used += len + 1;
+}
+
+/* The dates as stored (ISO text, '' when absent), straight into q's texts. */
+static void pack_date(struct ledger_queued_event *q, size_t *used, enum ledger_event_text t, cdate date)
+{
+	size_t len = date_format_iso(date, q->text + *used, 16);
+	q->off[t] = (uint16_t)*used;
+	q->len[t] = (uint16_t)len;
+	*used += len + 1;
+}
+
 int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank_event *ev,
 			 struct ledger_queued_event *q, struct diag *d)
 {
-	date_format_iso(ev->due_date, q->due, sizeof q->due);
-	date_format_iso(ev->occurrence_date, q->occ, sizeof q->occ);
-	date_format_iso(ev->credit_date, q->cred, sizeof q->cred);
+	size_t used = 0;
+	pack_date(q, &used, EVT_DUE, ev->due_date);
+	pack_date(q, &used, EVT_OCC, ev->occurrence_date);
+	pack_date(q, &used, EVT_CRED, ev->credit_date);
 	/* The identity of a CNAB event (reference/reconciliation.md §2.4) is
 	 * built from its columns: the same fact reported again (a re-sent line
 	 * in another file) has the same one; line numbers are not part of it.
@@ -153,10 +164,12 @@ int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank
 	size_t idlen;
 	if (q->derived) {
 		idlen = ledger_identity_cnab(q->identity, sizeof q->identity, ev->bank, ev->agreement,
-					     ev->nosso_numero_raw, ev->occurrence, q->occ, ev->paid_cents, q->cred);
+					     ev->nosso_numero_raw, ev->occurrence, q->text + q->off[EVT_OCC],
+					     ev->paid_cents, q->text + q->off[EVT_CRED]);
 	} else {
-		idlen = strlen(ev->identity);
-		memcpy(q->identity, ev->identity, idlen + 1);
+		idlen = strnlen(ev->identity, sizeof ev->identity - 1);
+		memcpy(q->identity, ev->identity, idlen);
+		q->identity[idlen] = '\0';
 	}
 	/* A bank id (endToEndId) names one fact: seen twice, even in one file,
 	 * it is the same credit. CNAB and weak identities describe content, so
@@ -169,7 +182,37 @@ int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank
 		ledger_ordinal_prefetch(lg, base_hash);
 	}
 	q->import_id = import_id;
-	q->ev = *ev;
+	q->weak_identity = ev->weak_identity != 0;
+	q->payer_document_partial = ev->payer_document_partial != 0;
+	q->kind = ev->kind;
+	q->bank = ev->bank;
+	q->line = ev->line;
+	q->line_end = ev->line_end;
+	q->face_cents = ev->face_cents;
+	q->paid_cents = ev->paid_cents;
+	q->net_cents = ev->net_cents;
+	q->tariff_cents = ev->tariff_cents;
+	q->charges_cents = ev->charges_cents;
+	q->discount_cents = ev->discount_cents;
+	q->rebate_cents = ev->rebate_cents;
+	q->iof_cents = ev->iof_cents;
+	q->other_expenses_cents = ev->other_expenses_cents;
+	q->other_credits_cents = ev->other_credits_cents;
+	pack(q, &used, EVT_AGREEMENT, ev->agreement, sizeof ev->agreement);
+	pack(q, &used, EVT_NOSSO_NUMERO, ev->nosso_numero, sizeof ev->nosso_numero);
+	pack(q, &used, EVT_NOSSO_NUMERO_RAW, ev->nosso_numero_raw, sizeof ev->nosso_numero_raw);
+	pack(q, &used, EVT_SEU_NUMERO, ev->seu_numero, sizeof ev->seu_numero);
+	pack(q, &used, EVT_COMPANY_REF, ev->company_ref, sizeof ev->company_ref);
+	pack(q, &used, EVT_OCCURRENCE, ev->occurrence, sizeof ev->occurrence);
+	pack(q, &used, EVT_OCCURRENCE_TEXT, ev->occurrence_text, sizeof ev->occurrence_text);
+	pack(q, &used, EVT_REASONS, ev->reasons, sizeof ev->reasons);
+	pack(q, &used, EVT_PAYER_DOCUMENT, ev->payer_document, sizeof ev->payer_document);
+	pack(q, &used, EVT_PAYER_NAME, ev->payer_name, sizeof ev->payer_name);
+	pack(q, &used, EVT_END_TO_END_ID, ev->end_to_end_id, sizeof ev->end_to_end_id);
+	pack(q, &used, EVT_TXID, ev->txid, sizeof ev->txid);
+	pack(q, &used, EVT_REFUND_ID, ev->refund_id, sizeof ev->refund_id);
+	pack(q, &used, EVT_STATEMENT_REF, ev->statement_ref, sizeof ev->statement_ref);
+	pack(q, &used, EVT_FREE_TEXT, ev->free_text, sizeof ev->free_text);
 	q->ordinal = 0;
 	if (numbered) {
 		q->ordinal = ledger_ordinal_next(lg, base_hash);
@@ -177,7 +220,7 @@ int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank
 			return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
 		idlen = ledger_identity_add_ordinal(q->identity, sizeof q->identity, idlen, q->ordinal);
 	}
-	q->idlen = idlen;
+	q->idlen = (uint16_t)idlen;
 	q->legacy_hash = (int64_t)ledger_identity_hash(q->identity, idlen);
 	q->hash = q->derived ? ledger_identity_key(ev->nosso_numero, (uint64_t)q->legacy_hash) : q->legacy_hash;
 	return 0;
@@ -194,11 +237,26 @@ int ledger_event_prepare(struct ledger *lg, int64_t import_id, const struct bank
 #define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 enum { EVENT_COLUMNS = 39 };
 
+/* A text of q, NULL when empty. */
+static void bind_text_or_null(sqlite3_stmt *st, int idx, const struct ledger_queued_event *q,
+			      enum ledger_event_text t)
+{
+	if (q->len[t])
+		sqlite3_bind_text(st, idx, q->text + q->off[t], q->len[t], SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+/* A text of q, '' when empty. */
+static void bind_text(sqlite3_stmt *st, int idx, const struct ledger_queued_event *q, enum ledger_event_text t)
+{
+	sqlite3_bind_text(st, idx, q->text + q->off[t], q->len[t], SQLITE_STATIC);
+}
+
 /* Every parameter of row k (0-based) is bound from q, which outlives the
- * step: no copies. */
+ * step: no copies, and no strlen (the lengths were taken while packing). */
 static void bind_event(sqlite3_stmt *st, int k, const struct ledger_queued_event *q)
 {
-	const struct bank_event *ev = &q->ev;
 	int i = k * EVENT_COLUMNS + 1;
 	sqlite3_bind_int64(st, i++, q->import_id);
 	sqlite3_bind_text(st, i++, q->derived ? "" : q->identity, q->derived ? 0 : (int)q->idlen, SQLITE_STATIC);
@@ -207,41 +265,41 @@ static void bind_event(sqlite3_stmt *st, int k, const struct ledger_queued_event
 		sqlite3_bind_int64(st, i++, q->ordinal);
 	else
 		sqlite3_bind_null(st, i++);
-	sqlite3_bind_int64(st, i++, ev->line);
-	sqlite3_bind_int64(st, i++, ev->line_end);
-	sqlite3_bind_int(st, i++, ev->bank);
-	bind_static(st, i++, ev->agreement);
-	sqlite3_bind_text(st, i++, ev->nosso_numero, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, ev->nosso_numero_raw, -1, SQLITE_STATIC);
-	bind_static(st, i++, ev->seu_numero);
-	bind_static(st, i++, ev->company_ref);
-	sqlite3_bind_text(st, i++, ev->occurrence, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, event_kind_name(ev->kind), -1, SQLITE_STATIC);
-	bind_static(st, i++, ev->occurrence_text);
-	bind_static(st, i++, ev->reasons);
-	sqlite3_bind_int(st, i++, event_kind_is_payment(ev->kind));
-	bind_static(st, i++, q->due);
-	bind_static(st, i++, q->occ);
-	bind_static(st, i++, q->cred);
-	sqlite3_bind_int64(st, i++, ev->face_cents);
-	sqlite3_bind_int64(st, i++, ev->paid_cents);
-	sqlite3_bind_int64(st, i++, ev->net_cents);
-	sqlite3_bind_int64(st, i++, ev->tariff_cents);
-	sqlite3_bind_int64(st, i++, ev->charges_cents);
-	sqlite3_bind_int64(st, i++, ev->discount_cents);
-	sqlite3_bind_int64(st, i++, ev->rebate_cents);
-	sqlite3_bind_int64(st, i++, ev->iof_cents);
-	sqlite3_bind_int64(st, i++, ev->other_expenses_cents);
-	sqlite3_bind_int64(st, i++, ev->other_credits_cents);
-	bind_static(st, i++, ev->payer_document);
-	bind_static(st, i++, ev->payer_name);
-	bind_static(st, i++, ev->end_to_end_id);
-	bind_static(st, i++, ev->txid);
-	bind_static(st, i++, ev->refund_id);
-	bind_static(st, i++, ev->statement_ref);
-	bind_static(st, i++, ev->free_text);
-	sqlite3_bind_int(st, i++, ev->weak_identity != 0);
-	sqlite3_bind_int(st, i++, ev->payer_document_partial != 0);
+	sqlite3_bind_int64(st, i++, q->line);
+	sqlite3_bind_int64(st, i++, q->line_end);
+	sqlite3_bind_int(st, i++, q->bank);
+	bind_text_or_null(st, i++, q, EVT_AGREEMENT);
+	bind_text(st, i++, q, EVT_NOSSO_NUMERO);
+	bind_text(st, i++, q, EVT_NOSSO_NUMERO_RAW);
+	bind_text_or_null(st, i++, q, EVT_SEU_NUMERO);
+	bind_text_or_null(st, i++, q, EVT_COMPANY_REF);
+	bind_text(st, i++, q, EVT_OCCURRENCE);
+	sqlite3_bind_text(st, i++, event_kind_name(q->kind), -1, SQLITE_STATIC);
+	bind_text_or_null(st, i++, q, EVT_OCCURRENCE_TEXT);
+	bind_text_or_null(st, i++, q, EVT_REASONS);
+	sqlite3_bind_int(st, i++, event_kind_is_payment(q->kind));
+	bind_text_or_null(st, i++, q, EVT_DUE);
+	bind_text_or_null(st, i++, q, EVT_OCC);
+	bind_text_or_null(st, i++, q, EVT_CRED);
+	sqlite3_bind_int64(st, i++, q->face_cents);
+	sqlite3_bind_int64(st, i++, q->paid_cents);
+	sqlite3_bind_int64(st, i++, q->net_cents);
+	sqlite3_bind_int64(st, i++, q->tariff_cents);
+	sqlite3_bind_int64(st, i++, q->charges_cents);
+	sqlite3_bind_int64(st, i++, q->discount_cents);
+	sqlite3_bind_int64(st, i++, q->rebate_cents);
+	sqlite3_bind_int64(st, i++, q->iof_cents);
+	sqlite3_bind_int64(st, i++, q->other_expenses_cents);
+	sqlite3_bind_int64(st, i++, q->other_credits_cents);
+	bind_text_or_null(st, i++, q, EVT_PAYER_DOCUMENT);
+	bind_text_or_null(st, i++, q, EVT_PAYER_NAME);
+	bind_text_or_null(st, i++, q, EVT_END_TO_END_ID);
+	bind_text_or_null(st, i++, q, EVT_TXID);
+	bind_text_or_null(st, i++, q, EVT_REFUND_ID);
+	bind_text_or_null(st, i++, q, EVT_STATEMENT_REF);
+	bind_text_or_null(st, i++, q, EVT_FREE_TEXT);
+	sqlite3_bind_int(st, i++, q->weak_identity);
+	sqlite3_bind_int(st, i++, q->payer_document_partial);
 }
 
 /* An event whose key the ledger already holds: the same fact again (a
@@ -250,23 +308,22 @@ static void bind_event(sqlite3_stmt *st, int k, const struct ledger_queued_event
 static int check_known(struct ledger *lg, const struct ledger_queued_event *q, int same, int64_t known_cents,
 		       int64_t known_import, struct diag *d)
 {
-	const struct bank_event *ev = &q->ev;
 	if (!same)
-		return diag_set(d, DIAG_ERROR, lg->path, ev->line, 0, NULL,
+		return diag_set(d, DIAG_ERROR, lg->path, q->line, 0, NULL,
 				"event identity hash collision (%s); refusing rather than skipping it", q->identity);
 	/* A bank id (endToEndId, rtrId) names one movement of money: seen
 	 * again with another amount it is a conflict, never an update
 	 * (reference/pix.md §8). Only the amount is compared: dates and
 	 * references legitimately differ between an API Pix notification
 	 * and a statement line of the same Pix. */
-	if (!q->derived && !ev->weak_identity && known_cents != ev->paid_cents) {
+	if (!q->derived && !q->weak_identity && known_cents != q->paid_cents) {
 		char was[32], now[32];
 		money_format(known_cents, was, sizeof was);
-		money_format(ev->paid_cents, now, sizeof now);
+		money_format(q->paid_cents, now, sizeof now);
 		return diag_set(d, DIAG_ERROR, "", 0, 0, NULL,
 				"line %ld: %s was recorded with amount %s by import #%lld, this file says %s: a "
 				"repeated id with a different amount is a conflict, not an update",
-				ev->line, q->identity, was, (long long)known_import, now);
+				q->line, q->identity, was, (long long)known_import, now);
 	}
 	return 0;
 }
@@ -328,7 +385,7 @@ int ledger_events_write(struct ledger *lg, const struct ledger_queued_event *con
 		if (same < 0)
 			return -1;
 		if (!id)
-			return diag_set(d, DIAG_ERROR, lg->path, q[i]->ev.line, 0, NULL,
+			return diag_set(d, DIAG_ERROR, lg->path, q[i]->line, 0, NULL,
 					"the bank event %s was not recorded (a required field is missing)",
 					q[i]->identity);
 		bool mine = id >= first_new;

@@ -65,19 +65,42 @@ struct ledger {
 	struct ledger_store_job *store_job; /* ledger_store.c: a copy in progress */
 };
 
-/* One bank event ready to be written: the event and what the ledger
- * derived from it on the caller's thread (identity, ordinal, hash, the
- * dates as stored). */
+/* One bank event ready to be written: what the writer needs of the event
+ * and what the ledger derived from it on the caller's thread (identity,
+ * ordinal, hash, the dates as stored), packed: its texts lie one after
+ * another, each with its length, so that the writer (on the other core)
+ * reads a few cache lines per event, not the whole struct bank_event. */
+enum ledger_event_text {
+	EVT_AGREEMENT, EVT_NOSSO_NUMERO, EVT_NOSSO_NUMERO_RAW, EVT_SEU_NUMERO, EVT_COMPANY_REF,
+	EVT_OCCURRENCE, EVT_OCCURRENCE_TEXT, EVT_REASONS, EVT_DUE, EVT_OCC, EVT_CRED, EVT_PAYER_DOCUMENT,
+	EVT_PAYER_NAME, EVT_END_TO_END_ID, EVT_TXID, EVT_REFUND_ID, EVT_STATEMENT_REF, EVT_FREE_TEXT,
+	EVT_COUNT
+};
+enum { LEDGER_IDENTITY_MAX = 220 };
 struct ledger_queued_event {
 	int64_t import_id;
 	int64_t hash;        /* the identity key stored in event.identity_hash */
 	int64_t legacy_hash; /* the plain hash (the key of events before schema 11) */
 	uint32_t ordinal; /* 0: none (a bank-given identity) */
 	bool derived;     /* the identity is rebuilt from the columns: stored as '' */
-	size_t idlen;
-	char identity[220];
-	char due[16], occ[16], cred[16];
-	struct bank_event ev;
+	bool weak_identity, payer_document_partial;
+	enum event_kind kind;
+	int bank;
+	long line, line_end;
+	int64_t face_cents, paid_cents, net_cents, tariff_cents, charges_cents, discount_cents, rebate_cents,
+	    iof_cents, other_expenses_cents, other_credits_cents;
+	uint16_t idlen;
+	uint16_t off[EVT_COUNT], len[EVT_COUNT]; /* into text, each text NUL-terminated */
+	char identity[LEDGER_IDENTITY_MAX];
+	/* Room for every text of a struct bank_event at its longest. */
+	char text[sizeof(((struct bank_event *)0)->agreement) + sizeof(((struct bank_event *)0)->nosso_numero) +
+		  sizeof(((struct bank_event *)0)->nosso_numero_raw) + sizeof(((struct bank_event *)0)->seu_numero) +
+		  sizeof(((struct bank_event *)0)->company_ref) + sizeof(((struct bank_event *)0)->occurrence) +
+		  sizeof(((struct bank_event *)0)->occurrence_text) + sizeof(((struct bank_event *)0)->reasons) +
+		  3 * 16 + sizeof(((struct bank_event *)0)->payer_document) +
+		  sizeof(((struct bank_event *)0)->payer_name) + sizeof(((struct bank_event *)0)->end_to_end_id) +
+		  sizeof(((struct bank_event *)0)->txid) + sizeof(((struct bank_event *)0)->refund_id) +
+		  sizeof(((struct bank_event *)0)->statement_ref) + sizeof(((struct bank_event *)0)->free_text)];
 };
 
 /* The rows a reconciliation run writes, as the writer thread takes them.

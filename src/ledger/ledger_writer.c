@@ -90,7 +90,7 @@ static void count_event(struct ledger_event_counts *c, const struct ledger_queue
 {
 	if (inserted) {
 		c->events++;
-		c->payments += event_kind_is_payment(q->ev.kind) != 0;
+		c->payments += event_kind_is_payment(q->kind) != 0;
 	} else {
 		c->duplicates++;
 	}
