@@ -5,11 +5,11 @@
  * Same transaction, same order, same checks as writing them directly; only
  * when an error is seen moves (a later ledger_event_queue, ledger_job_push,
  * ledger_event_flush or ledger_commit reports it).
- * The same thread copies the WAL back into the database after a large
- * commit (the checkpoint), while the caller reads and hashes the next
- * file: the commit is already on disk, the checkpoint only tidies up. It
- * does so through a connection of its own, so the caller may use the
- * ledger meanwhile (SQLite coordinates the two as it would two programs).
+ * A third thread copies the WAL back into the database after a large
+ * commit (the checkpoint), while the caller and the writer go on with the
+ * next file: the commit is already on disk, the checkpoint only tidies up.
+ * It does so through a connection of its own, so the ledger may be used
+ * meanwhile (SQLite coordinates the two as it would two programs).
  *
  * Hand-off is by whole batches under one mutex: the caller fills one batch
  * while the writer drains the other. The connection is only ever used by
@@ -33,8 +33,11 @@ struct ledger_writer {
 	struct ledger_job *spare; /* the other batch, while the writer is idle */
 	struct ledger_job *work;  /* the writer's batch, NULL when idle */
 	size_t work_len;
-	bool checkpoint;     /* a checkpoint to run (or running) */
-	sqlite3 *ckpt_db;    /* writer thread only: the checkpoint's connection */
+	pthread_t ckpt_thread; /* started with the first checkpoint */
+	bool ckpt_started;
+	bool checkpoint;       /* a checkpoint to run */
+	bool checkpointing;    /* one is running */
+	sqlite3 *ckpt_db;      /* checkpoint thread only: its connection */
 	sqlite3_stmt *touch; /* writer thread only: see touch_import */
 	bool quit;
 	/* Results since the last flush, guarded by mu. */
@@ -145,16 +148,8 @@ static void *writer_main(void *arg)
 	struct ledger_writer *w = lg->writer;
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		while (!w->work && !w->checkpoint && !w->quit)
+		while (!w->work && !w->quit)
 			pthread_cond_wait(&w->cv, &w->mu);
-		if (w->checkpoint) {
-			pthread_mutex_unlock(&w->mu);
-			checkpoint(lg, w);
-			pthread_mutex_lock(&w->mu);
-			w->checkpoint = false;
-			pthread_cond_broadcast(&w->cv);
-			continue;
-		}
 		if (!w->work)
 			break;
 		struct ledger_job *batch = w->work;
@@ -194,6 +189,31 @@ static void *writer_main(void *arg)
 			w->error = err;
 		}
 		w->work = NULL;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* The checkpoints' own thread: the writer goes straight on with the next
+ * file's events while the last commit's pages are copied into the
+ * database (on a core the parser leaves half idle). */
+static void *checkpointer_main(void *arg)
+{
+	struct ledger *lg = arg;
+	struct ledger_writer *w = lg->writer;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->checkpoint && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->checkpoint)
+			break;
+		w->checkpoint = false;
+		w->checkpointing = true;
+		pthread_mutex_unlock(&w->mu);
+		checkpoint(lg, w);
+		pthread_mutex_lock(&w->mu);
+		w->checkpointing = false;
 		pthread_cond_broadcast(&w->cv);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -309,7 +329,14 @@ int ledger_writer_checkpoint(struct ledger *lg, struct diag *d)
 	if (!lg->writer && writer_start(lg, d) != 0)
 		return -1;
 	struct ledger_writer *w = lg->writer;
-	wait_idle(w);
+	pthread_mutex_lock(&w->mu);
+	if (!w->ckpt_started) {
+		if (pthread_create(&w->ckpt_thread, NULL, checkpointer_main, lg) != 0) {
+			pthread_mutex_unlock(&w->mu);
+			return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "cannot start the checkpoint thread");
+		}
+		w->ckpt_started = true;
+	}
 	w->checkpoint = true;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
@@ -369,12 +396,14 @@ void ledger_writer_stop(struct ledger *lg)
 	if (!w)
 		return;
 	wait_idle(w);
-	while (w->checkpoint)
+	while (w->checkpoint || w->checkpointing)
 		pthread_cond_wait(&w->cv, &w->mu);
 	w->quit = true;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
+	if (w->ckpt_started)
+		pthread_join(w->ckpt_thread, NULL);
 	sqlite3_finalize(w->touch);
 	sqlite3_close(w->ckpt_db);
 	pthread_mutex_destroy(&w->mu);
