@@ -44,7 +44,7 @@ static uint64_t hash_of(int kind, int bank, const char *s)
 	return hash_str(h, s) | 1; /* 0 marks an empty slot */
 }
 
-enum { KEY_REF, KEY_TXID, KEY_EXT, KEY_DOC, KEY_CPF_MIDDLE, KEY_ROWID, KEY_COUNT };
+enum { KEY_REF, KEY_TXID, KEY_EXT, KEY_DOC, KEY_CPF_MIDDLE, KEY_COUNT };
 
 /* One index: slots of (hash, position). Several positions may share a
  * hash (documents): they are chained through next[]. */
@@ -57,6 +57,9 @@ struct index {
 struct cache {
 	struct recv_view *v;
 	size_t n, cap;
+	/* Position + 1 of each row id below cap (0: no such row): ids are dense,
+	 * a plain array is smaller and faster than a hash. */
+	int32_t *pos_of;
 	struct index ix[KEY_COUNT];
 	int32_t *next_doc;    /* same document, due date order */
 	int32_t *next_middle; /* same CPF digits 4-9 */
@@ -116,9 +119,9 @@ static int32_t index_get(const struct index *ix, uint64_t h)
 	return ix->hash[i] ? ix->pos[i] : -1;
 }
 
-static uint64_t rowid_key(int64_t rowid)
+static int32_t position_of(const struct cache *c, int64_t rowid)
 {
-	return hash_of(KEY_ROWID, 0, "") ^ ((uint64_t)rowid << 1);
+	return rowid > 0 && (uint64_t)rowid < c->cap ? c->pos_of[rowid] - 1 : -1;
 }
 
 /* One half of the load: rows land at v[base], v[base + 1], ... below
@@ -204,7 +207,7 @@ static int load_rows(struct cache *c, struct ledger *lg, const struct reconcile_
 static int load_totals(void *ctx, int64_t rowid, int64_t allocated, bool settled)
 {
 	struct cache *c = ctx;
-	int32_t p = index_get(&c->ix[KEY_ROWID], rowid_key(rowid));
+	int32_t p = position_of(c, rowid);
 	if (p >= 0) {
 		c->v[p].allocated_cents = allocated;
 		c->v[p].settled = settled;
@@ -215,7 +218,7 @@ static int load_totals(void *ctx, int64_t rowid, int64_t allocated, bool settled
 static int load_state(void *ctx, int64_t rowid, const char *state)
 {
 	struct cache *c = ctx;
-	int32_t p = index_get(&c->ix[KEY_ROWID], rowid_key(rowid));
+	int32_t p = position_of(c, rowid);
 	if (p >= 0) {
 		size_t n = strlen(state);
 		if (n >= sizeof c->v[p].bank_state)
@@ -253,10 +256,115 @@ static void cache_free(struct cache *c)
 		return;
 	for (int k = 0; k < KEY_COUNT; k++)
 		index_free(&c->ix[k]);
+	bigmem_free(c->pos_of, c->cap, sizeof *c->pos_of);
 	bigmem_free(c->next_doc, c->n + 1, sizeof *c->next_doc);
 	bigmem_free(c->next_middle, c->n + 1, sizeof *c->next_middle);
 	bigmem_free(c->v, c->cap, sizeof *c->v);
 	free(c);
+}
+
+/* Sorts keys in place, least significant 16 bits first (a pass whose
+ * digit is the same in every key is skipped); tmp holds n keys. */
+static int radix_sort(uint64_t *keys, uint64_t *tmp, size_t n)
+{
+	size_t *count = malloc((1 << 16) * sizeof *count);
+	if (!count)
+		return -1;
+	for (int shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, (1 << 16) * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[(keys[i] >> shift) & 0xffff]++;
+		if (n && count[(keys[0] >> shift) & 0xffff] == n)
+			continue;
+		size_t sum = 0;
+		for (size_t k = 0; k < (1 << 16); k++) {
+			size_t c = count[k];
+			count[k] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(keys[i] >> shift) & 0xffff]++] = keys[i];
+		memcpy(keys, tmp, n * sizeof *keys);
+	}
+	free(count);
+	return 0;
+}
+
+/* The unique keys: reference, ERP id, txid. */
+static int build_unique(struct cache *c)
+{
+	if (index_init(&c->ix[KEY_REF], c->n) || index_init(&c->ix[KEY_EXT], c->n) ||
+	    index_init(&c->ix[KEY_TXID], c->n))
+		return -1;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct recv_view *v = &c->v[i];
+		int32_t p = (int32_t)i;
+		index_put_first(&c->ix[KEY_REF], hash_of(KEY_REF, v->bank, v->nosso_numero), p);
+		index_put_first(&c->ix[KEY_EXT], hash_of(KEY_EXT, 0, v->id), p);
+		if (v->pix_txid[0])
+			index_put_first(&c->ix[KEY_TXID], hash_of(KEY_TXID, 0, v->pix_txid), p);
+	}
+	return 0;
+}
+
+static void *build_unique_thread(void *arg)
+{
+	return build_unique(arg) ? arg : NULL;
+}
+
+/* Row ids, and the document chains in (due date, id) order: c->v is in id
+ * order, so a key of due date then position sorts as the ledger's query
+ * does, and chains built by pushing from the back come out oldest due
+ * first. */
+static int build_chains(struct cache *c)
+{
+	c->pos_of = bigmem_calloc(c->cap, sizeof *c->pos_of);
+	c->next_doc = bigmem_calloc(c->n + 1, sizeof *c->next_doc);
+	c->next_middle = bigmem_calloc(c->n + 1, sizeof *c->next_middle);
+	uint64_t *keys = malloc((c->n + 1) * sizeof *keys), *tmp = malloc((c->n + 1) * sizeof *tmp);
+	int rc = -1;
+	if (!c->pos_of || !c->next_doc || !c->next_middle || !keys || !tmp || index_init(&c->ix[KEY_DOC], c->n) ||
+	    index_init(&c->ix[KEY_CPF_MIDDLE], c->n))
+		goto out;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct recv_view *v = &c->v[i];
+		if (v->rowid > 0 && (uint64_t)v->rowid < c->cap)
+			c->pos_of[v->rowid] = (int32_t)i + 1;
+		keys[i] = (uint64_t)((uint32_t)v->terms.due_date ^ 0x80000000u) << 32 | (uint32_t)i;
+	}
+	if (radix_sort(keys, tmp, c->n))
+		goto out;
+	for (size_t i = c->n; i-- > 0;) {
+		int32_t p = (int32_t)(uint32_t)keys[i];
+		const struct recv_view *v = &c->v[p];
+		char mid[7];
+		index_push(&c->ix[KEY_DOC], c->next_doc, hash_of(KEY_DOC, 0, v->debtor_document), p);
+		if (cpf_middle(v->debtor_document, mid))
+			index_push(&c->ix[KEY_CPF_MIDDLE], c->next_middle, hash_of(KEY_CPF_MIDDLE, 0, mid), p);
+	}
+	rc = 0;
+out:
+	free(keys);
+	free(tmp);
+	return rc;
+}
+
+/* Both halves at once: each is a pass of random writes into tables of
+ * tens of megabytes, and the first touch of each page is the kernel's
+ * zeroing. */
+static int build_indexes(struct cache *c, struct diag *d)
+{
+	pthread_t t;
+	bool two = c->n >= 10000 && pthread_create(&t, NULL, build_unique_thread, c) == 0;
+	int rc = build_chains(c);
+	if (two) {
+		void *failed;
+		pthread_join(t, &failed);
+		rc |= failed ? -1 : 0;
+	} else if (!rc) {
+		rc = build_unique(c);
+	}
+	return rc ? diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory indexing receivables") : 0;
 }
 
 int recv_source_load(struct recv_source *s, struct ledger *lg, const struct reconcile_options *opt,
@@ -276,42 +384,12 @@ int recv_source_load(struct recv_source *s, struct ledger *lg, const struct reco
 	int rc = c->v ? load_rows(c, lg, opt, max, d) : 1;
 	if (rc > 0)
 		diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory loading receivables");
-	int32_t *order = NULL;
-	if (!rc) {
-		for (int k = 0; k < KEY_COUNT && !rc; k++)
-			rc = index_init(&c->ix[k], c->n);
-		c->next_doc = bigmem_calloc(c->n + 1, sizeof *c->next_doc);
-		c->next_middle = bigmem_calloc(c->n + 1, sizeof *c->next_middle);
-		order = malloc((c->n + 1) * sizeof *order);
-		if (rc || !c->next_doc || !c->next_middle || !order)
-			rc = diag_set(d, DIAG_ERROR, NULL, 0, 0, NULL, "out of memory indexing receivables");
-	}
-	if (!rc) {
-		for (size_t i = 0; i < c->n; i++) {
-			const struct recv_view *v = &c->v[i];
-			int32_t p = (int32_t)i;
-			order[i] = p;
-			index_put_first(&c->ix[KEY_ROWID], rowid_key(v->rowid), p);
-			index_put_first(&c->ix[KEY_REF], hash_of(KEY_REF, v->bank, v->nosso_numero), p);
-			index_put_first(&c->ix[KEY_EXT], hash_of(KEY_EXT, 0, v->id), p);
-			if (v->pix_txid[0])
-				index_put_first(&c->ix[KEY_TXID], hash_of(KEY_TXID, 0, v->pix_txid), p);
-		}
-		sort_base = c->v;
-		qsort(order, c->n, sizeof *order, by_due);
-		for (size_t i = c->n; i-- > 0;) {
-			const struct recv_view *v = &c->v[order[i]];
-			char mid[7];
-			index_push(&c->ix[KEY_DOC], c->next_doc, hash_of(KEY_DOC, 0, v->debtor_document), order[i]);
-			if (cpf_middle(v->debtor_document, mid))
-				index_push(&c->ix[KEY_CPF_MIDDLE], c->next_middle, hash_of(KEY_CPF_MIDDLE, 0, mid),
-					   order[i]);
-		}
+	if (!rc)
+		rc = build_indexes(c, d);
+	if (!rc)
 		rc = ledger_allocation_totals(lg, load_totals, c, d);
-		if (!rc)
-			rc = ledger_bank_states(lg, load_state, c, d);
-	}
-	free(order);
+	if (!rc)
+		rc = ledger_bank_states(lg, load_state, c, d);
 	if (rc) {
 		cache_free(c);
 		return -1;
@@ -481,7 +559,7 @@ void recv_applied(struct recv_source *s, int64_t rowid, int64_t cents, bool sett
 	struct cache *c = s->cache;
 	if (!c)
 		return; /* the ledger already has the row */
-	int32_t p = index_get(&c->ix[KEY_ROWID], rowid_key(rowid));
+	int32_t p = position_of(c, rowid);
 	if (p < 0)
 		return;
 	c->v[p].allocated_cents += cents;
