@@ -106,11 +106,15 @@ struct ledger_queued_event {
 /* The rows a reconciliation run writes, as the writer thread takes them.
  * Every id is given (ledger_take_id) or 0 (SQLite chooses; a direct write
  * then fills it in). Texts are copied: the caller's buffers do not live
- * until the writer gets to them. category points at a static name. */
+ * until the writer gets to them. category points at a static name.
+ * A queued row is added to the run's digest by a third thread once the
+ * writer has written it (batches go caller -> writer -> digest, in order);
+ * a row written directly, by the write function. */
 enum { LEDGER_DETAIL_MAX = 1024 };
 struct ledger_queued_outcome {
 	int64_t id, allocation_id; /* allocation_id 0 with want_allocation: SQLite's */
 	bool want_allocation;
+	bool queued; /* written by the writer thread, then hashed into the run's digest by the digest thread */
 	int64_t event_id, run_id, receivable_id;
 	int64_t paid_cents, expected_cents, allocated_cents, excess_cents;
 	bool settles, needs_human;
@@ -121,10 +125,12 @@ struct ledger_queued_outcome {
 };
 struct ledger_queued_candidate {
 	int64_t id, outcome_id, receivable_id, cents;
+	bool queued;
 	char rule[48];
 };
 struct ledger_queued_state {
 	int64_t id, receivable_id, event_id;
+	bool queued;
 	char state[32], at[32];
 };
 
@@ -135,6 +141,8 @@ struct ledger_queued_state {
 int ledger_outcomes_write(struct ledger *lg, struct ledger_queued_outcome *const *q, int n, struct diag *d);
 int ledger_candidate_write(struct ledger *lg, struct ledger_queued_candidate *q, struct diag *d);
 int ledger_state_write(struct ledger *lg, struct ledger_queued_state *q, struct diag *d);
+/* ledger_reconcile.c: the digest lines of an outcome and its allocation. */
+void ledger_outcome_digest(struct ledger *lg, const struct ledger_queued_outcome *q);
 
 /* ledger_reader.c: a read-only connection on the last committed state. */
 struct ledger_reader {

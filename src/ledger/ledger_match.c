@@ -193,7 +193,8 @@ int ledger_candidate_write(struct ledger *lg, struct ledger_queued_candidate *q,
 		return ledger_sql_error(lg, d, "recording a candidate");
 	if (!q->id)
 		q->id = sqlite3_last_insert_rowid(lg->db);
-	ledger_run_rows_candidate(lg, q->id, q->outcome_id, q->receivable_id, q->rule, q->cents);
+	if (!q->queued)
+		ledger_run_rows_candidate(lg, q->id, q->outcome_id, q->receivable_id, q->rule, q->cents);
 	return 0;
 }
 
@@ -215,6 +216,7 @@ int ledger_outcome_candidate_add(struct ledger *lg, int64_t outcome_id, int64_t 
 	q->receivable_id = receivable_id;
 	q->cents = cents;
 	memcpy(q->rule, rule, strlen(rule) + 1);
+	q->queued = j != NULL;
 	if (j)
 		return ledger_job_push(lg, d);
 	ledger_writer_sync(lg);

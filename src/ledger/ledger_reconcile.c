@@ -1,6 +1,7 @@
 /* What the matcher reads (payment events not yet reconciled) and writes
  * (one outcome per event, an allocation when money is applied). */
 #include "config.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,36 +91,115 @@ enum { PENDING_BATCH = 4096 };
 /* A background run reads its events through a connection of its own: the
  * snapshot committed before the run began (the run holds the write lock,
  * so nothing else commits meanwhile), in one pass, while the writer thread
- * writes outcomes through the main connection. 1: not possible here (the
- * caller reads in batches instead). */
+ * writes outcomes through the main connection. The reading itself (the
+ * query, and decoding 39 columns into a struct ledger_event) runs on a
+ * thread of its own too, a batch ahead of the matcher: it is over a third
+ * of the matcher's work. */
+enum { FEED_BATCH = 128 };
+
+struct event_feed {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct ledger_event *buf[2];
+	int len[2];
+	bool ready[2]; /* filled, the matcher's until it clears it */
+	bool done;     /* no batch will follow (rc, d tell why) */
+	bool stop;     /* the matcher wants no more */
+	int rc;
+	struct diag d;
+	struct ledger_reader *rd;
+	sqlite3_stmt *st;
+};
+
+static void *feed_main(void *arg)
+{
+	struct event_feed *f = arg;
+	int step = SQLITE_ROW, rc = 0;
+	for (int b = 0; step == SQLITE_ROW; b ^= 1) {
+		pthread_mutex_lock(&f->mu);
+		while (f->ready[b] && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		bool stop = f->stop;
+		pthread_mutex_unlock(&f->mu);
+		if (stop)
+			break;
+		int n = 0;
+		while (n < FEED_BATCH && (step = sqlite3_step(f->st)) == SQLITE_ROW)
+			read_event(f->st, &f->buf[b][n++]);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			rc = ledger_reader_error(f->rd, &f->d, "reading pending payments");
+		pthread_mutex_lock(&f->mu);
+		f->len[b] = n;
+		f->ready[b] = n > 0;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		if (rc)
+			break;
+	}
+	pthread_mutex_lock(&f->mu);
+	f->rc = rc;
+	f->done = true;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+/* 1: not possible here (the caller reads in batches instead). */
 static int pending_from_snapshot(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_event *e), void *ctx,
 				 struct diag *d)
 {
-	struct ledger_reader *rd;
-	sqlite3_stmt *st = NULL;
-	if (ledger_reader_open(lg, &rd, d))
+	struct event_feed f = {0};
+	if (ledger_reader_open(lg, &f.rd, d))
 		return -1;
-	if (!rd)
+	if (!f.rd)
 		return 1;
-	struct ledger_event *e = malloc(sizeof *e);
-	int rc = 0, step = SQLITE_DONE;
-	if (!e)
+	int rc = 0;
+	pthread_t t;
+	f.buf[0] = malloc(2 * FEED_BATCH * sizeof *f.buf[0]);
+	f.buf[1] = f.buf[0] ? f.buf[0] + FEED_BATCH : NULL;
+	if (!f.buf[0])
 		rc = diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
-	else if (sqlite3_prepare_v2(rd->db, PENDING_QUERY, -1, &st, NULL) != SQLITE_OK)
-		rc = ledger_reader_error(rd, d, "reading pending payments");
+	else if (sqlite3_prepare_v2(f.rd->db, PENDING_QUERY, -1, &f.st, NULL) != SQLITE_OK)
+		rc = ledger_reader_error(f.rd, d, "reading pending payments");
 	if (!rc) {
-		sqlite3_bind_int64(st, 1, 0);
-		sqlite3_bind_int64(st, 2, -1); /* no limit */
-		while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-			read_event(st, e);
-			rc = fn(ctx, e);
+		sqlite3_bind_int64(f.st, 1, 0);
+		sqlite3_bind_int64(f.st, 2, -1); /* no limit */
+		pthread_mutex_init(&f.mu, NULL);
+		pthread_cond_init(&f.cv, NULL);
+		if (pthread_create(&t, NULL, feed_main, &f) != 0) {
+			rc = 1; /* no thread: the caller reads in batches */
+		} else {
+			for (int b = 0; rc == 0; b ^= 1) {
+				pthread_mutex_lock(&f.mu);
+				while (!f.ready[b] && !f.done)
+					pthread_cond_wait(&f.cv, &f.mu);
+				bool have = f.ready[b];
+				pthread_mutex_unlock(&f.mu);
+				if (!have)
+					break;
+				for (int i = 0; i < f.len[b] && rc == 0; i++)
+					rc = fn(ctx, &f.buf[b][i]);
+				pthread_mutex_lock(&f.mu);
+				f.ready[b] = false;
+				pthread_cond_broadcast(&f.cv);
+				pthread_mutex_unlock(&f.mu);
+			}
+			pthread_mutex_lock(&f.mu);
+			f.stop = true;
+			pthread_cond_broadcast(&f.cv);
+			pthread_mutex_unlock(&f.mu);
+			pthread_join(t, NULL);
+			if (rc == 0 && f.rc) {
+				*d = f.d;
+				rc = f.rc;
+			}
 		}
-		if (rc == 0 && step != SQLITE_DONE)
-			rc = ledger_reader_error(rd, d, "reading pending payments");
+		pthread_mutex_destroy(&f.mu);
+		pthread_cond_destroy(&f.cv);
 	}
-	sqlite3_finalize(st);
-	ledger_reader_close(rd);
-	free(e);
+	sqlite3_finalize(f.st);
+	ledger_reader_close(f.rd);
+	free(f.buf[0]);
 	return rc;
 }
 
@@ -221,7 +301,8 @@ int ledger_state_write(struct ledger *lg, struct ledger_queued_state *q, struct 
 		return ledger_sql_error(lg, d, "recording a receivable's bank state");
 	if (!q->id)
 		q->id = sqlite3_last_insert_rowid(lg->db);
-	ledger_run_rows_state(lg, q->id, q->receivable_id, q->state, q->event_id);
+	if (!q->queued)
+		ledger_run_rows_state(lg, q->id, q->receivable_id, q->state, q->event_id);
 	return 0;
 }
 
@@ -243,6 +324,7 @@ int ledger_receivable_state_add(struct ledger *lg, int64_t rowid, const char *st
 	q->event_id = event_id;
 	snprintf(q->state, sizeof q->state, "%s", state);
 	ledger_now(q->at, sizeof q->at);
+	q->queued = j != NULL;
 	if (j)
 		return ledger_job_push(lg, d);
 	ledger_writer_sync(lg);
@@ -354,7 +436,7 @@ static void bind_allocation(struct ledger *lg, sqlite3_stmt *st, int k, const st
 	ledger_bind_text_or_null(st, k + 10, q->rule_set);
 }
 
-static void digest_outcome(struct ledger *lg, const struct ledger_queued_outcome *q)
+void ledger_outcome_digest(struct ledger *lg, const struct ledger_queued_outcome *q)
 {
 	struct ledger_outcome o = {
 		.event_id = q->event_id,
@@ -417,7 +499,8 @@ int ledger_outcomes_write(struct ledger *lg, struct ledger_queued_outcome *const
 			q[0]->allocation_id = sqlite3_last_insert_rowid(lg->db);
 	}
 	for (int i = 0; i < n; i++)
-		digest_outcome(lg, q[i]);
+		if (!q[i]->queued)
+			ledger_outcome_digest(lg, q[i]);
 	return 0;
 }
 
@@ -477,6 +560,7 @@ int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, int64_
 		if (fill_outcome(o, at, true, &j->u.outcome) == 0) {
 			j->u.outcome.id = id;
 			j->u.outcome.allocation_id = allocation_id;
+			j->u.outcome.queued = true;
 			if (ledger_job_push(lg, d)) /* the slot is the writer's from here */
 				return -1;
 			queued = true;
@@ -486,6 +570,7 @@ int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, int64_
 		/* Outside a background run, or a text too long for a queued row. */
 		struct ledger_queued_outcome q;
 		fill_outcome(o, at, false, &q);
+		q.queued = false;
 		q.id = id;
 		q.allocation_id = allocation_id;
 		struct ledger_queued_outcome *one = &q;

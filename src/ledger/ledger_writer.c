@@ -11,10 +11,13 @@
  * It does so through a connection of its own, so the ledger may be used
  * meanwhile (SQLite coordinates the two as it would two programs).
  *
+ * A run's rows also go into its digest (ledger_run_rows.c): a fourth
+ * thread makes those lines from each batch the writer has written.
  * Hand-off is by whole batches under one mutex: the caller fills one batch
- * while the writer drains the other. The connection is only ever used by
- * one thread at a time: every other ledger function that touches it first
- * waits for the writer (ledger_writer_sync). */
+ * while the writer writes another and the digest thread hashes a third.
+ * The connection is only ever used by one thread at a time: every other
+ * ledger function that touches it first waits for the writer (and the
+ * digest: ledger_writer_sync). */
 #include "config.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -22,17 +25,24 @@
 
 #include "ledger/ledger_internal.h"
 
-enum { BATCH = 2048 };
+enum { BATCH = 2048, BATCHES = 3 };
 
 struct ledger_writer {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct ledger_job *fill; /* the caller's batch */
+	struct ledger_job *batch[BATCHES]; /* all of them, to free */
+	struct ledger_job *fill;           /* the caller's batch */
 	size_t filled;
-	struct ledger_job *spare; /* the other batch, while the writer is idle */
-	struct ledger_job *work;  /* the writer's batch, NULL when idle */
+	struct ledger_job *free_batch[BATCHES]; /* ready for the caller */
+	int nfree;
+	struct ledger_job *work; /* the writer's batch, NULL when idle */
 	size_t work_len;
+	pthread_t digest_thread;
+	bool digest_started;
+	struct ledger_job *to_digest; /* written, waiting for the digest thread */
+	size_t digest_len;
+	bool digesting;
 	pthread_t ckpt_thread; /* started with the first checkpoint */
 	bool ckpt_started;
 	bool checkpoint;       /* a checkpoint to run */
@@ -142,6 +152,69 @@ static int write_outcomes(struct ledger *lg, struct ledger_job *jobs, int n, str
 	return ledger_outcomes_write(lg, group, n, err);
 }
 
+/* Whether a written batch holds rows of a reconciliation run (their digest
+ * lines are still to be made). */
+static bool needs_digest(const struct ledger_job *batch, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (batch[i].kind != JOB_EVENT)
+			return true;
+	return false;
+}
+
+/* The digest lines of a written batch, in the order its rows were queued. */
+static void digest_batch(struct ledger *lg, const struct ledger_job *batch, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct ledger_job *j = &batch[i];
+		switch (j->kind) {
+		case JOB_EVENT:
+			break;
+		case JOB_OUTCOME:
+			ledger_outcome_digest(lg, &j->u.outcome);
+			break;
+		case JOB_CANDIDATE:
+			ledger_run_rows_candidate(lg, j->u.candidate.id, j->u.candidate.outcome_id,
+						  j->u.candidate.receivable_id, j->u.candidate.rule, j->u.candidate.cents);
+			break;
+		case JOB_STATE:
+			ledger_run_rows_state(lg, j->u.state.id, j->u.state.receivable_id, j->u.state.state,
+					      j->u.state.event_id);
+			break;
+		}
+	}
+}
+
+/* The digest's own thread: formatting a million outcome and allocation
+ * lines and hashing them is a tenth of a big run's work, done here on
+ * whichever core the matcher or the writer leaves idle. Batches come from
+ * the writer in order; each goes back to the caller when hashed. */
+static void *digester_main(void *arg)
+{
+	struct ledger *lg = arg;
+	struct ledger_writer *w = lg->writer;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->to_digest && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->to_digest)
+			break;
+		struct ledger_job *batch = w->to_digest;
+		size_t n = w->digest_len;
+		w->to_digest = NULL;
+		w->digesting = true;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		digest_batch(lg, batch, n);
+		pthread_mutex_lock(&w->mu);
+		w->free_batch[w->nfree++] = batch;
+		w->digesting = false;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
 static void *writer_main(void *arg)
 {
 	struct ledger *lg = arg;
@@ -188,6 +261,16 @@ static void *writer_main(void *arg)
 			w->failed = true;
 			w->error = err;
 		}
+		if (needs_digest(batch, n) && w->digest_started) {
+			while (w->to_digest)
+				pthread_cond_wait(&w->cv, &w->mu);
+			w->to_digest = batch;
+			w->digest_len = n;
+		} else {
+			if (needs_digest(batch, n))
+				digest_batch(lg, batch, n); /* no digest thread */
+			w->free_batch[w->nfree++] = batch;
+		}
 		w->work = NULL;
 		pthread_cond_broadcast(&w->cv);
 	}
@@ -220,50 +303,67 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
+static void writer_free(struct ledger_writer *w)
+{
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	for (int i = 0; i < BATCHES; i++)
+		free(w->batch[i]);
+	free(w);
+}
+
 static int writer_start(struct ledger *lg, struct diag *d)
 {
 	struct ledger_writer *w = calloc(1, sizeof *w);
-	struct ledger_job *a = malloc(BATCH * sizeof *a), *b = malloc(BATCH * sizeof *b);
-	if (!w || !a || !b) {
-		free(w);
-		free(a);
-		free(b);
+	if (!w)
 		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
-	}
-	w->fill = a;
-	w->spare = b;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
+	for (int i = 0; i < BATCHES; i++)
+		if (!(w->batch[i] = malloc(BATCH * sizeof *w->batch[i]))) {
+			writer_free(w);
+			return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+		}
+	w->fill = w->batch[0];
+	for (int i = 1; i < BATCHES; i++)
+		w->free_batch[w->nfree++] = w->batch[i];
 	lg->writer = w;
 	if (pthread_create(&w->thread, NULL, writer_main, lg) != 0) {
-		pthread_mutex_destroy(&w->mu);
-		pthread_cond_destroy(&w->cv);
-		free(a);
-		free(b);
-		free(w);
+		writer_free(w);
 		lg->writer = NULL;
 		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "cannot start the ledger writer thread");
 	}
+	/* Without it the writer makes the digest lines itself. */
+	w->digest_started = pthread_create(&w->digest_thread, NULL, digester_main, lg) == 0;
 	return 0;
 }
 
-/* Waits until the writer is idle; with mu held on return. */
+/* Waits until the writer is idle and a batch is free for the caller; with
+ * mu held on return. */
 static void wait_idle(struct ledger_writer *w)
 {
 	pthread_mutex_lock(&w->mu);
-	while (w->work)
+	while (w->work || w->nfree == 0)
 		pthread_cond_wait(&w->cv, &w->mu);
 }
 
-/* Hands the caller's batch to the writer (which must be idle: mu held) and
- * takes the spare one. */
+/* The same, and every written batch hashed: nothing of the writer's or
+ * the digest thread's is in flight. */
+static void wait_all(struct ledger_writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->work || w->to_digest || w->digesting)
+		pthread_cond_wait(&w->cv, &w->mu);
+}
+
+/* Hands the caller's batch to the writer (which must be idle, with a batch
+ * free: mu held) and takes a free one. */
 static void hand_off(struct ledger *lg)
 {
 	struct ledger_writer *w = lg->writer;
 	w->work = w->fill;
 	w->work_len = w->filled;
-	w->fill = w->spare;
-	w->spare = w->work; /* reused once the writer is idle again */
+	w->fill = w->free_batch[--w->nfree];
 	w->filled = 0;
 	pthread_cond_broadcast(&w->cv);
 }
@@ -316,11 +416,10 @@ void ledger_writer_sync(struct ledger *lg)
 	if (!w)
 		return;
 	wait_idle(w);
-	if (w->filled) {
+	if (w->filled)
 		hand_off(lg);
-		while (w->work)
-			pthread_cond_wait(&w->cv, &w->mu);
-	}
+	while (w->work || w->to_digest || w->digesting)
+		pthread_cond_wait(&w->cv, &w->mu);
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -369,7 +468,7 @@ void ledger_writer_discard(struct ledger *lg)
 	struct ledger_writer *w = lg->writer;
 	if (!w)
 		return;
-	wait_idle(w);
+	wait_all(w); /* the digest thread may still use the run's digest */
 	w->filled = 0;
 	memset(&w->counts, 0, sizeof w->counts);
 	w->failed = false;
@@ -395,21 +494,19 @@ void ledger_writer_stop(struct ledger *lg)
 	struct ledger_writer *w = lg->writer;
 	if (!w)
 		return;
-	wait_idle(w);
+	wait_all(w);
 	while (w->checkpoint || w->checkpointing)
 		pthread_cond_wait(&w->cv, &w->mu);
 	w->quit = true;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
+	if (w->digest_started)
+		pthread_join(w->digest_thread, NULL);
 	if (w->ckpt_started)
 		pthread_join(w->ckpt_thread, NULL);
 	sqlite3_finalize(w->touch);
 	sqlite3_close(w->ckpt_db);
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
-	free(w->fill);
-	free(w->spare);
-	free(w);
+	writer_free(w);
 	lg->writer = NULL;
 }
