@@ -3,7 +3,8 @@
  * document, by the masked CPF of a Pix receipt, by any other mask) is
  * asked of the ledger and of the in-memory cache of a ledger large enough
  * for the cache's parallel build (24 000 receivables, 3 000 debtors, due
- * dates shared within a debtor so that the id breaks ties). */
+ * dates shared within a debtor so that the id breaks ties, every kind of
+ * charge terms, state calendars), and every field of the views compared. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "core/calendar.h"
 #include "core/date.h"
 #include "ledger/ledger.h"
 #include "reconcile/recv_source.h"
@@ -28,6 +30,7 @@ struct fixture {
 	char path[128];
 	struct ledger *lg;
 	struct reconcile_options opt;
+	struct calendar *cal;
 	struct recv_source ledger_src, cache_src;
 };
 
@@ -73,11 +76,36 @@ static int setup(void **state)
 		snprintf(r.nosso_numero, sizeof r.nosso_numero, "%d", i + 1);
 		if (i % 7 == 0)
 			snprintf(r.pix_txid, sizeof r.pix_txid, "TXID%026d", i + 1);
-		r.issue_date = CDATE_NONE;
+		r.issue_date = i % 4 ? CDATE_NONE : r.due_date - 30;
 		r.fine_after = r.interest_after = r.discount_until = CDATE_NONE;
 		r.discount2_until = r.discount3_until = CDATE_NONE;
-		r.fine_e4 = 20000;
-		r.interest_month_e4 = 10000;
+		/* Every kind of terms: percent or fixed fine and interest, grace
+		 * days, one to three discount tiers, a rebate; a state calendar. */
+		if (i % 6 == 1)
+			r.fine_cents = 250;
+		else
+			r.fine_e4 = 20000;
+		if (i % 6 == 2)
+			r.interest_day_cents = 33;
+		else
+			r.interest_month_e4 = 10000;
+		if (i % 9 == 3) {
+			r.fine_after = r.due_date + 2;
+			r.interest_after = r.due_date + 5;
+		}
+		if (i % 3 == 0) {
+			r.discount_cents = 100;
+			r.discount_until = r.due_date - 10;
+		}
+		if (i % 15 == 0) {
+			r.discount2_e4 = 5000;
+			r.discount2_until = r.due_date - 5;
+			r.discount3_cents = 20;
+			r.discount3_until = r.due_date;
+		}
+		if (i % 11 == 0)
+			r.rebate_cents = 150;
+		snprintf(r.state, sizeof r.state, "%s", i % 8 == 0 ? "SP" : i % 8 == 1 ? "RJ" : "");
 		r.status = i % 13 == 0 ? RECEIVABLE_CANCELLED : i % 17 == 0 ? RECEIVABLE_DISPUTED : RECEIVABLE_OPEN;
 		enum ledger_change change;
 		if (ledger_receivable_put(f->lg, "test.csv", &r, &change, &d) != 0) {
@@ -88,6 +116,12 @@ static int setup(void **state)
 	if (ledger_commit(f->lg, &d) != 0)
 		return -1;
 	f->opt.today = date_from_ymd(2026, 11, 24);
+	f->opt.interest_start = INTEREST_FROM_EFFECTIVE_DUE;
+	f->cal = calendar_new();
+	if (!f->cal || !calendar_state(f->cal, "SP") ||
+	    calendar_add_annual_holiday(calendar_state(f->cal, "SP"), 1, 25, "Aniversário de São Paulo"))
+		return -1;
+	f->opt.calendar = f->cal;
 	recv_source_ledger(&f->ledger_src, f->lg, &f->opt);
 	if (recv_source_load(&f->cache_src, f->lg, &f->opt, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
@@ -103,6 +137,7 @@ static int teardown(void **state)
 	char cmd[160];
 	recv_source_free(&f->cache_src);
 	ledger_close(f->lg);
+	calendar_free(f->cal);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
 		return -1;
@@ -120,8 +155,24 @@ static void same_view(const struct recv_view *a, const struct recv_view *b)
 	assert_int_equal(a->bank, b->bank);
 	assert_int_equal(a->amount_cents, b->amount_cents);
 	assert_int_equal(a->status, b->status);
-	assert_int_equal(a->terms.due_date, b->terms.due_date);
-	assert_int_equal(a->terms.fine_e4, b->terms.fine_e4);
+	assert_int_equal(a->issue_date, b->issue_date);
+	assert_ptr_equal(a->calendar, b->calendar);
+	const struct charge_terms *x = &a->terms, *y = &b->terms;
+	assert_int_equal(x->face_cents, y->face_cents);
+	assert_int_equal(x->due_date, y->due_date);
+	assert_int_equal(x->rebate_cents, y->rebate_cents);
+	for (int k = 0; k < CHARGE_DISCOUNT_TIERS; k++) {
+		assert_int_equal(x->discounts[k].cents, y->discounts[k].cents);
+		assert_int_equal(x->discounts[k].e4, y->discounts[k].e4);
+		assert_int_equal(x->discounts[k].until, y->discounts[k].until);
+	}
+	assert_int_equal(x->fine_e4, y->fine_e4);
+	assert_int_equal(x->fine_cents, y->fine_cents);
+	assert_int_equal(x->fine_grace_days, y->fine_grace_days);
+	assert_int_equal(x->interest_month_e4, y->interest_month_e4);
+	assert_int_equal(x->interest_day_cents, y->interest_day_cents);
+	assert_int_equal(x->interest_grace_days, y->interest_grace_days);
+	assert_int_equal(x->interest_start, y->interest_start);
 	assert_int_equal(a->allocated_cents, b->allocated_cents);
 	assert_int_equal(a->settled, b->settled);
 	assert_string_equal(a->bank_state, b->bank_state);
