@@ -110,7 +110,113 @@ static const char *col(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
-static int verify_chain(struct ledger *lg, struct problems *p, struct diag *d)
+/* What the journal says of each run, manual allocation and exception
+ * resolution, gathered during the one pass over the journal: looking each
+ * up with a query would read the whole journal once per run or row (no
+ * index serves action + subject), and a ledger that runs every day has
+ * thousands of runs and millions of journal rows. */
+struct note {
+	int64_t key;  /* the run, allocation or outcome id of the subject */
+	int64_t jid;  /* the journal row, for "first" and "last" */
+	bool detail;  /* the entry's detail is not empty */
+	bool mark;    /* ... and names a digest, in hex */
+	char hex[SHA256_HEX_LEN + 1];
+};
+
+struct notes {
+	struct note *v;
+	size_t n, cap;
+};
+
+struct journal_notes {
+	struct notes runs, allocations, resolutions;
+};
+
+static void notes_free(struct journal_notes *jn)
+{
+	free(jn->runs.v);
+	free(jn->allocations.v);
+	free(jn->resolutions.v);
+}
+
+/* The id in a subject "<prefix><id>", exactly as SQL's prefix || id writes
+ * it; 0 when the subject is not of that form. */
+static int64_t subject_id(const char *subject, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(subject, prefix, n) != 0)
+		return 0;
+	char *end;
+	long long id = strtoll(subject + n, &end, 10);
+	char again[40];
+	snprintf(again, sizeof again, "%s%lld", prefix, id);
+	return *end == '\0' && strcmp(again, subject) == 0 ? (int64_t)id : 0;
+}
+
+static int note_add(struct notes *ns, int64_t key, int64_t jid, const char *detail, const char *marker)
+{
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? ns->cap * 2 : 64;
+		struct note *v = realloc(ns->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		ns->v = v;
+		ns->cap = cap;
+	}
+	struct note *t = &ns->v[ns->n++];
+	memset(t, 0, sizeof *t);
+	t->key = key;
+	t->jid = jid;
+	t->detail = detail[0] != '\0';
+	const char *m = marker ? strstr(detail, marker) : NULL;
+	if (m) {
+		t->mark = true;
+		snprintf(t->hex, sizeof t->hex, "%s", m + strlen(marker));
+	}
+	return 0;
+}
+
+static int by_key_then_row(const void *a, const void *b)
+{
+	const struct note *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->jid > y->jid) - (x->jid < y->jid);
+}
+
+/* The entries of key: *first and the count (0: none). */
+static size_t notes_find(const struct notes *ns, int64_t key, const struct note **first)
+{
+	size_t lo = 0, hi = ns->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ns->v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t n = 0;
+	while (lo + n < ns->n && ns->v[lo + n].key == key)
+		n++;
+	*first = n ? &ns->v[lo] : NULL;
+	return n;
+}
+
+/* Remembers what the verification needs of one journal row. */
+static int take_note(struct journal_notes *jn, int64_t jid, const char *action, const char *subject,
+		     const char *detail)
+{
+	int64_t key;
+	if (strcmp(action, "reconcile.run") == 0 && (key = subject_id(subject, "run ")) != 0)
+		return note_add(&jn->runs, key, jid, detail, "rows sha256 ");
+	if (strcmp(action, "allocation.add") == 0 && (key = subject_id(subject, "allocation ")) != 0)
+		return note_add(&jn->allocations, key, jid, detail, "sha256 ");
+	if (strcmp(action, "exception.resolve") == 0 && (key = subject_id(subject, "outcome ")) != 0)
+		return note_add(&jn->resolutions, key, jid, detail, NULL);
+	return 0;
+}
+
+static int verify_chain(struct ledger *lg, struct problems *p, struct journal_notes *jn, struct diag *d)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(lg->db, "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM journal"
@@ -149,6 +255,11 @@ static int verify_chain(struct ledger *lg, struct problems *p, struct diag *d)
 			problem(p, "journal row %" PRId64 " (%s %s): its content does not hash to its stored hash", id,
 				col(st, 3), col(st, 4));
 		snprintf(prev, sizeof prev, "%s", col(st, 7));
+		if (take_note(jn, id, col(st, 3), col(st, 4), col(st, 5)) != 0) {
+			free(buf);
+			sqlite3_finalize(st);
+			return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+		}
 	}
 	free(buf);
 	sqlite3_finalize(st);
@@ -157,41 +268,126 @@ static int verify_chain(struct ledger *lg, struct problems *p, struct diag *d)
 	return 0;
 }
 
-/* Every run's journal entry names its digest; recompute it from the rows. */
-static int verify_runs(struct ledger *lg, struct problems *p, struct diag *d)
+/* A run being checked: its id and its digest so far (NULL: not checked,
+ * a run from before schema 6 or without a journal entry). */
+struct run_check {
+	int64_t id;
+	struct sha256_ctx *sha;
+};
+
+static struct run_check *run_of(struct run_check *runs, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (runs[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && runs[lo].id == id ? &runs[lo] : NULL;
+}
+
+/* One section of every checked run's canonical text, in one pass: sql
+ * selects the run first, then the columns ledger_run_digest hashes, in
+ * the same id order. */
+static int digest_pass(struct ledger *lg, struct run_check *runs, size_t n, const char *sql, struct diag *d)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT r.id, (SELECT j.detail FROM journal j WHERE j.action = 'reconcile.run'"
-			       " AND j.subject = 'run ' || r.id ORDER BY j.id DESC LIMIT 1) FROM run r ORDER BY r.id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return ledger_sql_error(lg, d, "reading runs");
+	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "digesting runs");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t run = sqlite3_column_int64(st, 0);
-		const char *detail = col(st, 1);
-		const char *mark = strstr(detail, "rows sha256 ");
-		p->r->runs_checked++;
-		if (!detail[0]) {
-			problem(p, "run %" PRId64 ": no journal entry", run);
+		struct run_check *r = run_of(runs, n, sqlite3_column_int64(st, 0));
+		if (!r || !r->sha)
 			continue;
+		int cols = sqlite3_column_count(st);
+		for (int i = 1; i < cols; i++) {
+			const unsigned char *t = sqlite3_column_text(st, i);
+			int len = sqlite3_column_bytes(st, i);
+			if (t)
+				sha256_update(r->sha, t, (size_t)len);
+			sha256_update(r->sha, i + 1 < cols ? "|" : "\n", 1);
 		}
-		if (!mark)
-			continue; /* a run from before schema 6 recorded no digest */
-		char hex[SHA256_HEX_LEN + 1];
-		if (ledger_run_digest(lg, run, hex, d)) {
-			sqlite3_finalize(st);
-			return -1;
-		}
-		if (strncmp(mark + 12, hex, SHA256_HEX_LEN) != 0)
-			problem(p, "run %" PRId64 ": its outcomes, candidates or allocations were changed after it was "
-				   "journaled",
-				run);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return ledger_sql_error(lg, d, "reading runs");
+		return ledger_sql_error(lg, d, "digesting runs");
 	return 0;
+}
+
+/* Every run's journal entry names its digest; recompute them all from the
+ * rows, each table read once whatever the number of runs (the same
+ * canonical text as ledger_run_digest, which reads one run). */
+static int verify_runs(struct ledger *lg, struct problems *p, const struct journal_notes *jn, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db, "SELECT id FROM run ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "reading runs");
+	struct run_check *runs = NULL;
+	size_t n = 0, cap = 0;
+	int rc, failed = 0;
+	while (!failed && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t run = sqlite3_column_int64(st, 0);
+		const struct note *first;
+		size_t k = notes_find(&jn->runs, run, &first);
+		const struct note *last = k ? &first[k - 1] : NULL; /* the latest entry */
+		p->r->runs_checked++;
+		if (!last || !last->detail) {
+			problem(p, "run %" PRId64 ": no journal entry", run);
+			continue;
+		}
+		if (!last->mark)
+			continue; /* a run from before schema 6 recorded no digest */
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			struct run_check *nr = realloc(runs, nc * sizeof *nr);
+			if (!nr) {
+				failed = 1;
+				break;
+			}
+			runs = nr;
+			cap = nc;
+		}
+		runs[n].id = run;
+		if (!(runs[n++].sha = sha256_begin()))
+			failed = 1;
+	}
+	sqlite3_finalize(st);
+	if (failed)
+		rc = diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+	else if (rc != SQLITE_DONE)
+		rc = ledger_sql_error(lg, d, "reading runs");
+	else
+		rc = 0;
+	static const char *const passes[] = {
+		"SELECT run_id, 'o', id, event_id, receivable_id, category, rule, paid_cents, expected_cents,"
+		" allocated_cents, excess_cents, settles, needs_human, detail FROM outcome ORDER BY id",
+		"SELECT o.run_id, 'c', k.id, k.outcome_id, k.receivable_id, k.rule, k.cents FROM outcome_candidate k"
+		" JOIN outcome o ON o.id = k.outcome_id ORDER BY k.id",
+		"SELECT run_id, 'a', id, event_id, receivable_id, cents, rule, settles, reverses, reason, actor,"
+		" created_at, rule_set FROM allocation WHERE run_id IS NOT NULL ORDER BY id",
+		"SELECT o.run_id, 's', s.id, s.receivable_id, s.state, s.event_id FROM receivable_state s"
+		" JOIN outcome o ON o.event_id = s.event_id ORDER BY s.id",
+	};
+	for (size_t i = 0; i < sizeof passes / sizeof passes[0] && !rc && n; i++)
+		rc = digest_pass(lg, runs, n, passes[i], d);
+	for (size_t i = 0; i < n; i++) {
+		char hex[SHA256_HEX_LEN + 1];
+		if (!runs[i].sha)
+			continue;
+		int bad = sha256_end(runs[i].sha, hex) != 0;
+		if (rc)
+			continue; /* only freeing */
+		const struct note *first;
+		size_t k = notes_find(&jn->runs, runs[i].id, &first);
+		if (bad || strncmp(first[k - 1].hex, hex, SHA256_HEX_LEN) != 0)
+			problem(p, "run %" PRId64 ": its outcomes, candidates or allocations were changed after it was "
+				   "journaled",
+				runs[i].id);
+	}
+	free(runs);
+	return rc;
 }
 
 /* Each imported file's kept bytes still hash to the recorded SHA-256,
@@ -242,22 +438,18 @@ static int verify_imports(struct ledger *lg, struct problems *p, struct diag *d)
 
 /* Allocations made by people (apply, accept, undo) each have their own
  * journal entry naming the row's digest; resolutions each have one. */
-static int verify_manual(struct ledger *lg, struct problems *p, struct diag *d)
+static int verify_manual(struct ledger *lg, struct problems *p, const struct journal_notes *jn, struct diag *d)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT a.id, (SELECT j.detail FROM journal j WHERE j.action = 'allocation.add'"
-			       " AND j.subject = 'allocation ' || a.id) FROM allocation a WHERE a.run_id IS NULL"
-			       " ORDER BY a.id",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(lg->db, "SELECT a.id FROM allocation a WHERE a.run_id IS NULL ORDER BY a.id", -1, &st,
+			       NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "reading allocations");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		const char *detail = col(st, 1);
-		const char *mark = strstr(detail, "sha256 ");
+		const struct note *first;
 		char hex[SHA256_HEX_LEN + 1];
-		if (!detail[0]) {
+		if (!notes_find(&jn->allocations, id, &first) || !first->detail) {
 			/* Rows from before schema 6 were journaled by their run. */
 			continue;
 		}
@@ -265,23 +457,25 @@ static int verify_manual(struct ledger *lg, struct problems *p, struct diag *d)
 			sqlite3_finalize(st);
 			return -1;
 		}
-		if (!mark || strncmp(mark + 7, hex, SHA256_HEX_LEN) != 0)
+		if (!first->mark || strncmp(first->hex, hex, SHA256_HEX_LEN) != 0)
 			problem(p, "allocation %" PRId64 ": changed after it was journaled", id);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "reading allocations");
 	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT r.outcome_id, COUNT(*), (SELECT COUNT(*) FROM journal j WHERE j.action ="
-			       " 'exception.resolve' AND j.subject = 'outcome ' || r.outcome_id)"
-			       " FROM exception_resolution r GROUP BY r.outcome_id ORDER BY r.outcome_id",
+			       "SELECT r.outcome_id, COUNT(*) FROM exception_resolution r GROUP BY r.outcome_id"
+			       " ORDER BY r.outcome_id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "reading resolutions");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (sqlite3_column_int64(st, 1) != sqlite3_column_int64(st, 2))
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct note *first;
+		int64_t journaled = (int64_t)notes_find(&jn->resolutions, sqlite3_column_int64(st, 0), &first);
+		if (sqlite3_column_int64(st, 1) != journaled)
 			problem(p, "exception %lld: %lld resolutions in the ledger, %lld in the journal",
 				(long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
-				(long long)sqlite3_column_int64(st, 2));
+				(long long)journaled);
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "reading resolutions");
@@ -343,9 +537,16 @@ int ledger_verify(struct ledger *lg, struct ledger_verify_report *r, void (*repo
 		  void *ctx, struct diag *d)
 {
 	struct problems p = {.r = r, .fn = report_fn, .ctx = ctx};
+	struct journal_notes jn = {0};
 	memset(r, 0, sizeof *r);
-	if (verify_chain(lg, &p, d) || verify_runs(lg, &p, d) || verify_imports(lg, &p, d) || verify_manual(lg, &p, d) ||
+	int rc = verify_chain(lg, &p, &jn, d);
+	struct notes *all[] = {&jn.runs, &jn.allocations, &jn.resolutions};
+	for (size_t i = 0; i < sizeof all / sizeof all[0] && !rc; i++)
+		if (all[i]->n)
+			qsort(all[i]->v, all[i]->n, sizeof *all[i]->v, by_key_then_row);
+	if (rc || verify_runs(lg, &p, &jn, d) || verify_imports(lg, &p, d) || verify_manual(lg, &p, &jn, d) ||
 	    verify_references(lg, &p, d) || verify_triggers(lg, &p, d))
-		return -1;
-	return 0;
+		rc = -1;
+	notes_free(&jn);
+	return rc;
 }
