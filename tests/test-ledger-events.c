@@ -103,6 +103,20 @@ static struct ledger_event_counts import_file(struct fixture *f, const struct ba
 	return c;
 }
 
+/* Imports one file paying titles 1..n (n distinct payments). */
+static void import_titles(struct fixture *f, int n)
+{
+	struct bank_event *evs = calloc((size_t)n, sizeof *evs);
+	assert_non_null(evs);
+	for (int i = 0; i < n; i++) {
+		char nn[16];
+		snprintf(nn, sizeof nn, "%011d", i + 1);
+		evs[i] = payment(nn, 100 + i, 3 + 2 * i);
+	}
+	assert_int_equal(import_file(f, evs, (size_t)n).events, n);
+	free(evs);
+}
+
 static int64_t scalar(struct fixture *f, const char *sql)
 {
 	sqlite3_stmt *st;
@@ -472,14 +486,7 @@ static void run_written_in_background(void **state)
 {
 	struct fixture *f = *state;
 	enum { N = 5000 }; /* several of the writer's batches */
-	struct bank_event *evs = calloc(N, sizeof *evs);
-	for (int i = 0; i < N; i++) {
-		char nn[16];
-		snprintf(nn, sizeof nn, "%011d", i + 1);
-		evs[i] = payment(nn, 100 + i, 3 + 2 * i);
-	}
-	assert_int_equal(import_file(f, evs, N).events, N);
-	free(evs);
+	import_titles(f, N);
 	setenv("CONCILIA_CHECK_RUN_DIGEST", "1", 1);
 
 	/* Rolled back: nothing stays, the checks are back on, and the ids
@@ -579,14 +586,7 @@ static void background_checkpoint_copies_the_wal(void **state)
 	struct stat before, after;
 	assert_int_equal(stat(f->path, &before), 0);
 	enum { N = 3000 };
-	struct bank_event *evs = calloc(N, sizeof *evs);
-	for (int i = 0; i < N; i++) {
-		char nn[16];
-		snprintf(nn, sizeof nn, "%011d", i + 1);
-		evs[i] = payment(nn, 100 + i, 3 + 2 * i);
-	}
-	assert_int_equal(import_file(f, evs, N).events, N);
-	free(evs);
+	import_titles(f, N);
 	struct diag d;
 	assert_int_equal(ledger_writer_checkpoint(f->lg, &d), 0);
 	ledger_writer_stop(f->lg); /* waits for the checkpoint */

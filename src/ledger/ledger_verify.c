@@ -13,6 +13,35 @@
 #include "core/sha256.h"
 #include "ledger/ledger_internal.h"
 
+/* The canonical text of a run's rows: each section's columns and tables,
+ * selected for one run (ledger_run_digest) or, with the run first, for
+ * every run in one pass (verify_runs). */
+#define DIGEST_OUTCOMES                                                                             \
+	"'o', o.id, o.event_id, o.receivable_id, o.category, o.rule, o.paid_cents, o.expected_cents,"  \
+	" o.allocated_cents, o.excess_cents, o.settles, o.needs_human, o.detail FROM outcome o"
+#define DIGEST_CANDIDATES                                                                           \
+	"'c', k.id, k.outcome_id, k.receivable_id, k.rule, k.cents FROM outcome_candidate k"         \
+	" JOIN outcome o ON o.id = k.outcome_id"
+#define DIGEST_ALLOCATIONS                                                                          \
+	"'a', a.id, a.event_id, a.receivable_id, a.cents, a.rule, a.settles, a.reverses, a.reason,"  \
+	" a.actor, a.created_at, a.rule_set FROM allocation a"
+#define DIGEST_STATES                                                                               \
+	"'s', s.id, s.receivable_id, s.state, s.event_id FROM receivable_state s"                     \
+	" JOIN outcome o ON o.event_id = s.event_id"
+
+/* Columns first.. of the current row as one canonical text line. */
+static void hash_row(struct sha256_ctx *c, sqlite3_stmt *st, int first)
+{
+	int n = sqlite3_column_count(st);
+	for (int i = first; i < n; i++) {
+		const unsigned char *t = sqlite3_column_text(st, i);
+		int len = sqlite3_column_bytes(st, i);
+		if (t)
+			sha256_update(c, t, (size_t)len);
+		sha256_update(c, i + 1 < n ? "|" : "\n", 1);
+	}
+}
+
 /* Each row as one canonical text line, in id order. */
 static int digest_query(struct ledger *lg, struct sha256_ctx *c, const char *sql, int64_t run_id, struct diag *d)
 {
@@ -21,16 +50,8 @@ static int digest_query(struct ledger *lg, struct sha256_ctx *c, const char *sql
 		return ledger_sql_error(lg, d, "digesting a run");
 	sqlite3_bind_int64(st, 1, run_id);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int n = sqlite3_column_count(st);
-		for (int i = 0; i < n; i++) {
-			const unsigned char *t = sqlite3_column_text(st, i);
-			int len = sqlite3_column_bytes(st, i);
-			if (t)
-				sha256_update(c, t, (size_t)len);
-			sha256_update(c, i + 1 < n ? "|" : "\n", 1);
-		}
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		hash_row(c, st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "digesting a run");
@@ -42,26 +63,13 @@ int ledger_run_digest(struct ledger *lg, int64_t run_id, char *hex, struct diag 
 	struct sha256_ctx *c = sha256_begin();
 	if (!c)
 		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
-	int rc = digest_query(lg, c,
-			      "SELECT 'o', id, event_id, receivable_id, category, rule, paid_cents, expected_cents,"
-			      " allocated_cents, excess_cents, settles, needs_human, detail FROM outcome WHERE run_id = ?"
-			      " ORDER BY id",
-			      run_id, d);
+	int rc = digest_query(lg, c, "SELECT " DIGEST_OUTCOMES " WHERE o.run_id = ? ORDER BY o.id", run_id, d);
 	if (!rc)
-		rc = digest_query(lg, c,
-				  "SELECT 'c', k.id, k.outcome_id, k.receivable_id, k.rule, k.cents FROM outcome_candidate k"
-				  " JOIN outcome o ON o.id = k.outcome_id WHERE o.run_id = ? ORDER BY k.id",
-				  run_id, d);
+		rc = digest_query(lg, c, "SELECT " DIGEST_CANDIDATES " WHERE o.run_id = ? ORDER BY k.id", run_id, d);
 	if (!rc)
-		rc = digest_query(lg, c,
-				  "SELECT 'a', id, event_id, receivable_id, cents, rule, settles, reverses, reason, actor,"
-				  " created_at, rule_set FROM allocation WHERE run_id = ? ORDER BY id",
-				  run_id, d);
+		rc = digest_query(lg, c, "SELECT " DIGEST_ALLOCATIONS " WHERE a.run_id = ? ORDER BY a.id", run_id, d);
 	if (!rc)
-		rc = digest_query(lg, c,
-				  "SELECT 's', s.id, s.receivable_id, s.state, s.event_id FROM receivable_state s"
-				  " JOIN outcome o ON o.event_id = s.event_id WHERE o.run_id = ? ORDER BY s.id",
-				  run_id, d);
+		rc = digest_query(lg, c, "SELECT " DIGEST_STATES " WHERE o.run_id = ? ORDER BY s.id", run_id, d);
 	char tmp[SHA256_HEX_LEN + 1];
 	if (sha256_end(c, rc ? tmp : hex) != 0 && !rc)
 		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "SHA-256 failed");
@@ -268,10 +276,11 @@ static int verify_chain(struct ledger *lg, struct problems *p, struct journal_no
 	return 0;
 }
 
-/* A run being checked: its id and its digest so far (NULL: not checked,
- * a run from before schema 6 or without a journal entry). */
+/* A run being checked: its id, its latest journal entry (which names the
+ * digest) and its digest so far. */
 struct run_check {
 	int64_t id;
+	const struct note *entry;
 	struct sha256_ctx *sha;
 };
 
@@ -299,16 +308,8 @@ static int digest_pass(struct ledger *lg, struct run_check *runs, size_t n, cons
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct run_check *r = run_of(runs, n, sqlite3_column_int64(st, 0));
-		if (!r || !r->sha)
-			continue;
-		int cols = sqlite3_column_count(st);
-		for (int i = 1; i < cols; i++) {
-			const unsigned char *t = sqlite3_column_text(st, i);
-			int len = sqlite3_column_bytes(st, i);
-			if (t)
-				sha256_update(r->sha, t, (size_t)len);
-			sha256_update(r->sha, i + 1 < cols ? "|" : "\n", 1);
-		}
+		if (r && r->sha)
+			hash_row(r->sha, st, 1);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -350,6 +351,7 @@ static int verify_runs(struct ledger *lg, struct problems *p, const struct journ
 			cap = nc;
 		}
 		runs[n].id = run;
+		runs[n].entry = last;
 		if (!(runs[n++].sha = sha256_begin()))
 			failed = 1;
 	}
@@ -361,14 +363,10 @@ static int verify_runs(struct ledger *lg, struct problems *p, const struct journ
 	else
 		rc = 0;
 	static const char *const passes[] = {
-		"SELECT run_id, 'o', id, event_id, receivable_id, category, rule, paid_cents, expected_cents,"
-		" allocated_cents, excess_cents, settles, needs_human, detail FROM outcome ORDER BY id",
-		"SELECT o.run_id, 'c', k.id, k.outcome_id, k.receivable_id, k.rule, k.cents FROM outcome_candidate k"
-		" JOIN outcome o ON o.id = k.outcome_id ORDER BY k.id",
-		"SELECT run_id, 'a', id, event_id, receivable_id, cents, rule, settles, reverses, reason, actor,"
-		" created_at, rule_set FROM allocation WHERE run_id IS NOT NULL ORDER BY id",
-		"SELECT o.run_id, 's', s.id, s.receivable_id, s.state, s.event_id FROM receivable_state s"
-		" JOIN outcome o ON o.event_id = s.event_id ORDER BY s.id",
+		"SELECT o.run_id, " DIGEST_OUTCOMES " ORDER BY o.id",
+		"SELECT o.run_id, " DIGEST_CANDIDATES " ORDER BY k.id",
+		"SELECT a.run_id, " DIGEST_ALLOCATIONS " WHERE a.run_id IS NOT NULL ORDER BY a.id",
+		"SELECT o.run_id, " DIGEST_STATES " ORDER BY s.id",
 	};
 	for (size_t i = 0; i < sizeof passes / sizeof passes[0] && !rc && n; i++)
 		rc = digest_pass(lg, runs, n, passes[i], d);
@@ -379,9 +377,7 @@ static int verify_runs(struct ledger *lg, struct problems *p, const struct journ
 		int bad = sha256_end(runs[i].sha, hex) != 0;
 		if (rc)
 			continue; /* only freeing */
-		const struct note *first;
-		size_t k = notes_find(&jn->runs, runs[i].id, &first);
-		if (bad || strncmp(first[k - 1].hex, hex, SHA256_HEX_LEN) != 0)
+		if (bad || strncmp(runs[i].entry->hex, hex, SHA256_HEX_LEN) != 0)
 			problem(p, "run %" PRId64 ": its outcomes, candidates or allocations were changed after it was "
 				   "journaled",
 				runs[i].id);

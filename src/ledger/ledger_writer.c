@@ -261,13 +261,14 @@ static void *writer_main(void *arg)
 			w->failed = true;
 			w->error = err;
 		}
-		if (needs_digest(batch, n) && w->digest_started) {
+		bool digest = needs_digest(batch, n);
+		if (digest && w->digest_started) {
 			while (w->to_digest)
 				pthread_cond_wait(&w->cv, &w->mu);
 			w->to_digest = batch;
 			w->digest_len = n;
 		} else {
-			if (needs_digest(batch, n))
+			if (digest)
 				digest_batch(lg, batch, n); /* no digest thread */
 			w->free_batch[w->nfree++] = batch;
 		}
