@@ -4,8 +4,8 @@
  * ledgers whose events predate the identity keys of schema 11, and a
  * reconciliation run written in the background (ids handed out before
  * the rows exist, rows 64 per INSERT, rollback, foreign keys back on),
- * events 64 per INSERT with the skipped ones found, and the checkpoint
- * after a large commit. */
+ * events 64 per INSERT with the skipped ones found, the checkpoint
+ * after a large commit, and a run's digest in both of its journaled forms. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "core/date.h"
+#include "core/sha256.h"
 #include "ledger/ledger_internal.h"
 
 struct fixture {
@@ -594,6 +595,157 @@ static void background_checkpoint_copies_the_wal(void **state)
 	assert_true(after.st_size > before.st_size + 100 * 1024);
 }
 
+/* ---- a run's digest, by section (now) or whole (journaled before) */
+
+/* The SQL text of one canonical line per row, rebuilt here from the
+ * columns (NULL shows as nothing), so that the digest's form is pinned. */
+#define T(x) "COALESCE(" x ", '')"
+static const char *const section_lines[4] = {
+    "SELECT 'o|' || o.id || '|' || o.event_id || '|' || " T("o.receivable_id") " || '|' || o.category"
+    " || '|' || " T("o.rule") " || '|' || o.paid_cents || '|' || o.expected_cents || '|' || o.allocated_cents"
+    " || '|' || o.excess_cents || '|' || o.settles || '|' || o.needs_human || '|' || " T("o.detail")
+    " FROM outcome o WHERE o.run_id = ? ORDER BY o.id",
+    "SELECT 'c|' || k.id || '|' || k.outcome_id || '|' || k.receivable_id || '|' || k.rule || '|' || k.cents"
+    " FROM outcome_candidate k JOIN outcome o ON o.id = k.outcome_id WHERE o.run_id = ? ORDER BY k.id",
+    "SELECT 'a|' || a.id || '|' || a.event_id || '|' || a.receivable_id || '|' || a.cents || '|' || a.rule"
+    " || '|' || a.settles || '|' || " T("a.reverses") " || '|' || " T("a.reason") " || '|' || a.actor"
+    " || '|' || a.created_at || '|' || " T("a.rule_set") " FROM allocation a WHERE a.run_id = ? ORDER BY a.id",
+    "SELECT 's|' || s.id || '|' || s.receivable_id || '|' || s.state || '|' || s.event_id FROM receivable_state s"
+    " JOIN outcome o ON o.event_id = s.event_id WHERE o.run_id = ? ORDER BY s.id",
+};
+#undef T
+
+struct text {
+	char *p;
+	size_t len;
+};
+
+/* Appends section k's lines of the run to t. */
+static void section_text(struct fixture *f, int k, int64_t run, struct text *t)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(f->lg->db, section_lines[k], -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		t->p = realloc(t->p, t->len + n + 1);
+		assert_non_null(t->p);
+		memcpy(t->p + t->len, sqlite3_column_text(st, 0), n);
+		t->len += n;
+		t->p[t->len++] = '\n';
+	}
+	sqlite3_finalize(st);
+}
+
+struct messages {
+	char text[4096];
+	size_t len;
+};
+
+static void collect(void *ctx, const char *msg)
+{
+	struct messages *m = ctx;
+	int n = snprintf(m->text + m->len, sizeof m->text - m->len, "%s\n", msg);
+	if (n > 0 && m->len + (size_t)n < sizeof m->text)
+		m->len += (size_t)n;
+}
+
+/* Whether journal verify finds the run's rows changed. */
+static bool run_flagged(struct fixture *f, int64_t run)
+{
+	struct ledger_verify_report r;
+	struct messages m = {.len = 0};
+	struct diag d;
+	char needle[64];
+	memset(&r, 0, sizeof r);
+	m.text[0] = '\0';
+	assert_int_equal(ledger_verify(f->lg, &r, collect, &m, &d), 0);
+	snprintf(needle, sizeof needle, "run %lld: its outcomes", (long long)run);
+	return strstr(m.text, needle) != NULL;
+}
+
+static void journal_run(struct fixture *f, int64_t run, const char *detail)
+{
+	struct diag d;
+	char subject[32];
+	snprintf(subject, sizeof subject, "run %lld", (long long)run);
+	assert_int_equal(ledger_begin(f->lg, &d), 0);
+	assert_int_equal(ledger_journal(f->lg, "reconcile.run", subject, detail, &d), 0);
+	assert_int_equal(ledger_commit(f->lg, &d), 0);
+}
+
+static void run_digest_by_section_or_whole(void **state)
+{
+	struct fixture *f = *state;
+	import_titles(f, 1500);
+	setenv("CONCILIA_CHECK_RUN_DIGEST", "1", 1);
+	struct run_writes *w = calloc(1, sizeof *w);
+	assert_non_null(w);
+	background_run(f, w, true);
+	assert_true(w->candidates > 0 && w->states > 0 && w->allocations > 0);
+
+	/* The journal names the SHA-256 of the four sections' own SHA-256. */
+	char sections[4 * 67 + 1], by_section[65], whole[65], detail[160];
+	struct text all = {NULL, 0};
+	size_t used = 0;
+	for (int k = 0; k < 4; k++) {
+		struct text one = {NULL, 0};
+		char hex[65];
+		section_text(f, k, w->run_id, &one);
+		assert_true(one.len > 0);
+		assert_int_equal(sha256_hex(one.p, one.len, hex), 0);
+		used += (size_t)snprintf(sections + used, sizeof sections - used, "%c %s\n", "ocas"[k], hex);
+		all.p = realloc(all.p, all.len + one.len);
+		assert_non_null(all.p);
+		memcpy(all.p + all.len, one.p, one.len);
+		all.len += one.len;
+		free(one.p);
+	}
+	assert_int_equal(sha256_hex(sections, used, by_section), 0);
+	assert_int_equal(sha256_hex(all.p, all.len, whole), 0);
+	free(all.p);
+	assert_string_not_equal(by_section, whole);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(f->lg->db,
+	                                    "SELECT detail FROM journal WHERE action = 'reconcile.run'"
+	                                    " ORDER BY id DESC LIMIT 1",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 by section %s", w->events,
+	         by_section);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), detail);
+	sqlite3_finalize(st);
+	assert_false(run_flagged(f, w->run_id));
+
+	/* A run journaled before (one SHA-256 over the sections in turn) is
+	 * checked in its own form... */
+	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 %s", w->events, whole);
+	journal_run(f, w->run_id, detail);
+	assert_false(run_flagged(f, w->run_id));
+	/* ... and one form's digest does not pass for the other. */
+	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 %s", w->events, by_section);
+	journal_run(f, w->run_id, detail);
+	assert_true(run_flagged(f, w->run_id));
+	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 by section %s", w->events, whole);
+	journal_run(f, w->run_id, detail);
+	assert_true(run_flagged(f, w->run_id));
+	/* An edited allocation is found in both forms. */
+	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 %s", w->events, whole);
+	journal_run(f, w->run_id, detail);
+	assert_int_equal(sqlite3_exec(f->lg->db,
+	                              "DROP TRIGGER allocation_no_update; UPDATE allocation SET cents = cents + 1"
+	                              " WHERE id = (SELECT MAX(id) FROM allocation)",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_true(run_flagged(f, w->run_id));
+	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 by section %s", w->events,
+	         by_section);
+	journal_run(f, w->run_id, detail);
+	assert_true(run_flagged(f, w->run_id));
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +760,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(run_written_in_background, setup, teardown),
 	    cmocka_unit_test_setup_teardown(grouped_writes_find_skipped_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(background_checkpoint_copies_the_wal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(run_digest_by_section_or_whole, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

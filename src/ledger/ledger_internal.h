@@ -274,8 +274,21 @@ uint32_t ledger_ordinal_next(struct ledger *lg, uint64_t key);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" ($CONCILIA_NOW overrides, for tests). */
 void ledger_now(char *buf, size_t n);
 
-/* SHA-256 over a run's outcome, candidate, allocation and state rows in a
- * canonical text form (ledger_verify.c); hex >= 65 bytes. */
+/* A run's digest covers its outcome, candidate, allocation and bank-state
+ * rows, each section in a canonical text form (ledger_verify.c). Its
+ * journal entry says "rows sha256 by section HEX": the SHA-256 of the
+ * text "o H1\nc H2\na H3\ns H4\n", Hn the SHA-256 of section n's text, so
+ * that each section is hashed as its rows are written. Runs journaled
+ * before say "rows sha256 HEX": one SHA-256 over the four sections' text,
+ * one after the other (RUN_DIGEST_WHOLE); journal verify checks both. */
+#define RUN_DIGEST_MARK "rows sha256 by section "
+#define RUN_DIGEST_WHOLE_MARK "rows sha256 "
+enum { RUN_SECTION_OUTCOME, RUN_SECTION_CANDIDATE, RUN_SECTION_ALLOCATION, RUN_SECTION_STATE, RUN_SECTIONS };
+/* Finishes (frees) the four section contexts into the run digest; hex >=
+ * 65 bytes. 0, or -1 when SHA-256 fails. */
+struct sha256_ctx;
+int ledger_run_digest_join(struct sha256_ctx *sec[RUN_SECTIONS], char *hex);
+/* A run's digest (by section) read back from the tables. */
 int ledger_run_digest(struct ledger *lg, int64_t run_id, char *hex, struct diag *d);
 /* The run digest computed while writing (ledger_run_rows.c): begun by
  * ledger_run_start, fed by every row a run writes, read by

@@ -389,7 +389,7 @@ int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct dia
 	if (ledger_run_rows_digest(lg, run_id, digest, d))
 		return -1;
 	snprintf(subject, sizeof subject, "run %lld", (long long)run_id);
-	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 %s", events, digest);
+	snprintf(detail, sizeof detail, "%ld bank events reconciled; " RUN_DIGEST_MARK "%s", events, digest);
 	/* Allocations made after the run (by a person, in the same process)
 	 * carry their own time, not the run's. */
 	lg->run_at[0] = '\0';
@@ -405,6 +405,16 @@ int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct dia
 	" run_id, rule_set) VALUES "
 #define ALLOCATION_ROW "(?,?,?,?,?,?,?,?,?,?)"
 
+/* A queued row's texts stay put until its statement has run: SQLite need
+ * not copy them (SQLITE_TRANSIENT costs a malloc and a free per text). */
+static void bind_kept_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
 static void bind_outcome(sqlite3_stmt *st, int k, const struct ledger_queued_outcome *q)
 {
 	ledger_bind_id(st, k + 1, q->id);
@@ -412,13 +422,13 @@ static void bind_outcome(sqlite3_stmt *st, int k, const struct ledger_queued_out
 	sqlite3_bind_int64(st, k + 3, q->run_id);
 	ledger_bind_id(st, k + 4, q->receivable_id);
 	sqlite3_bind_text(st, k + 5, q->category, -1, SQLITE_STATIC);
-	ledger_bind_text_or_null(st, k + 6, q->rule);
+	bind_kept_text_or_null(st, k + 6, q->rule);
 	sqlite3_bind_int64(st, k + 7, q->paid_cents);
 	sqlite3_bind_int64(st, k + 8, q->expected_cents);
 	sqlite3_bind_int64(st, k + 9, q->allocated_cents);
 	sqlite3_bind_int64(st, k + 10, q->excess_cents);
 	sqlite3_bind_int(st, k + 11, q->settles);
-	ledger_bind_text_or_null(st, k + 12, q->detail);
+	bind_kept_text_or_null(st, k + 12, q->detail);
 	sqlite3_bind_int(st, k + 13, q->needs_human);
 }
 
@@ -433,7 +443,7 @@ static void bind_allocation(struct ledger *lg, sqlite3_stmt *st, int k, const st
 	sqlite3_bind_text(st, k + 7, lg->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, k + 8, q->at, -1, SQLITE_STATIC);
 	ledger_bind_id(st, k + 9, q->run_id);
-	ledger_bind_text_or_null(st, k + 10, q->rule_set);
+	bind_kept_text_or_null(st, k + 10, q->rule_set);
 }
 
 void ledger_outcome_digest(struct ledger *lg, const struct ledger_queued_outcome *q)

@@ -1,11 +1,11 @@
 /* The digest of a reconciliation run, computed while its rows are
  * written: the same canonical text as ledger_run_digest (ledger_verify.c)
  * reads back from the tables, without reading a million rows back at the
- * end of a big run. Outcome lines are hashed as they come; candidate,
- * allocation and bank-state lines come after every outcome line in the
- * canonical order, so they wait in memory until the run finishes.
- * Setting $CONCILIA_CHECK_RUN_DIGEST makes the run compare both digests
- * (the test suite sets it). */
+ * end of a big run. Each section (outcomes, candidates, allocations, bank
+ * states) has its own SHA-256, fed as its rows come, and the run digest
+ * joins the four (ledger_run_digest_join): nothing waits in memory for
+ * the sections before it. Setting $CONCILIA_CHECK_RUN_DIGEST makes the run
+ * compare both digests (the test suite sets it). */
 #include "config.h"
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,12 +20,14 @@ struct text_buf {
 	size_t len, cap;
 };
 
-enum { SECTION_CANDIDATE, SECTION_ALLOCATION, SECTION_STATE, SECTIONS };
+/* One section's text, hashed whenever it passes FLUSH_AT. */
+struct section {
+	struct sha256_ctx *sha;
+	struct text_buf text;
+};
 
 struct run_rows {
-	struct sha256_ctx *sha;
-	struct text_buf outcome; /* hashed whenever it passes FLUSH_AT */
-	struct text_buf later[SECTIONS];
+	struct section sec[RUN_SECTIONS];
 	bool failed; /* out of memory: the run falls back to reading back */
 };
 
@@ -87,31 +89,53 @@ static size_t len_of(const char *s)
 	return s ? strlen(s) : 0;
 }
 
+static void ledger_run_rows_end_rows(struct run_rows *r)
+{
+	if (!r)
+		return;
+	for (int k = 0; k < RUN_SECTIONS; k++) {
+		if (r->sec[k].sha)
+			sha256_end(r->sec[k].sha, NULL); /* frees the context */
+		free(r->sec[k].text.p);
+	}
+	free(r);
+}
+
 void ledger_run_rows_begin(struct ledger *lg)
 {
 	ledger_run_rows_end(lg);
 	struct run_rows *r = calloc(1, sizeof *r);
-	if (r && !(r->sha = sha256_begin())) {
-		free(r);
-		r = NULL;
-	}
+	for (int k = 0; r && k < RUN_SECTIONS; k++)
+		if (!(r->sec[k].sha = sha256_begin())) {
+			ledger_run_rows_end_rows(r);
+			r = NULL;
+		}
 	lg->run_rows = r; /* NULL: the digest is read back at the end */
 }
 
 void ledger_run_rows_end(struct ledger *lg)
 {
-	struct run_rows *r = lg->run_rows;
-	if (!r)
-		return;
-	if (r->sha) {
-		char hex[SHA256_HEX_LEN + 1];
-		sha256_end(r->sha, hex); /* frees the context */
-	}
-	free(r->outcome.p);
-	for (int k = 0; k < SECTIONS; k++)
-		free(r->later[k].p);
-	free(r);
+	ledger_run_rows_end_rows(lg->run_rows);
 	lg->run_rows = NULL;
+}
+
+/* Room for more bytes in section k's text, hashing what it holds when it
+ * is full enough; NULL (and the run falls back) when out of memory. */
+static struct text_buf *section_text(struct run_rows *r, int k, size_t more)
+{
+	struct section *s = &r->sec[k];
+	if (s->text.len >= FLUSH_AT) {
+		if (sha256_update(s->sha, s->text.p, s->text.len) != 0) {
+			r->failed = true;
+			return NULL;
+		}
+		s->text.len = 0;
+	}
+	if (!reserve(&s->text, more)) {
+		r->failed = true;
+		return NULL;
+	}
+	return &s->text;
 }
 
 void ledger_run_rows_outcome(struct ledger *lg, int64_t id, const struct ledger_outcome *o)
@@ -119,11 +143,10 @@ void ledger_run_rows_outcome(struct ledger *lg, int64_t id, const struct ledger_
 	struct run_rows *r = lg->run_rows;
 	if (!r || r->failed)
 		return;
-	struct text_buf *b = &r->outcome;
-	if (!reserve(b, 12 * 24 + len_of(o->category) + len_of(o->rule) + len_of(o->detail) + 16)) {
-		r->failed = true;
+	struct text_buf *b = section_text(r, RUN_SECTION_OUTCOME,
+					  12 * 24 + len_of(o->category) + len_of(o->rule) + len_of(o->detail) + 16);
+	if (!b)
 		return;
-	}
 	put_text(b, "o", false);
 	put_int(b, id, false);
 	put_int(b, o->event_id, false);
@@ -137,11 +160,6 @@ void ledger_run_rows_outcome(struct ledger *lg, int64_t id, const struct ledger_
 	put_int(b, o->settles, false);
 	put_int(b, o->needs_human, false);
 	put_text(b, o->detail, true);
-	if (b->len >= FLUSH_AT) {
-		if (sha256_update(r->sha, b->p, b->len) != 0)
-			r->failed = true;
-		b->len = 0;
-	}
 }
 
 void ledger_run_rows_candidate(struct ledger *lg, int64_t id, int64_t outcome_id, int64_t receivable_id,
@@ -150,11 +168,9 @@ void ledger_run_rows_candidate(struct ledger *lg, int64_t id, int64_t outcome_id
 	struct run_rows *r = lg->run_rows;
 	if (!r || r->failed)
 		return;
-	struct text_buf *b = &r->later[SECTION_CANDIDATE];
-	if (!reserve(b, 5 * 24 + len_of(rule) + 8)) {
-		r->failed = true;
+	struct text_buf *b = section_text(r, RUN_SECTION_CANDIDATE, 5 * 24 + len_of(rule) + 8);
+	if (!b)
 		return;
-	}
 	put_text(b, "c", false);
 	put_int(b, id, false);
 	put_int(b, outcome_id, false);
@@ -168,12 +184,11 @@ void ledger_run_rows_allocation(struct ledger *lg, int64_t id, const struct ledg
 	struct run_rows *r = lg->run_rows;
 	if (!r || r->failed)
 		return;
-	struct text_buf *b = &r->later[SECTION_ALLOCATION];
-	if (!reserve(b, 8 * 24 + len_of(a->rule) + len_of(a->reason) + len_of(a->actor) + len_of(a->created_at) +
-				len_of(a->rule_set) + 16)) {
-		r->failed = true;
+	struct text_buf *b = section_text(r, RUN_SECTION_ALLOCATION,
+					  8 * 24 + len_of(a->rule) + len_of(a->reason) + len_of(a->actor) +
+					      len_of(a->created_at) + len_of(a->rule_set) + 16);
+	if (!b)
 		return;
-	}
 	put_text(b, "a", false);
 	put_int(b, id, false);
 	put_int(b, a->event_id, false);
@@ -193,11 +208,9 @@ void ledger_run_rows_state(struct ledger *lg, int64_t id, int64_t receivable_id,
 	struct run_rows *r = lg->run_rows;
 	if (!r || r->failed)
 		return;
-	struct text_buf *b = &r->later[SECTION_STATE];
-	if (!reserve(b, 4 * 24 + len_of(state) + 8)) {
-		r->failed = true;
+	struct text_buf *b = section_text(r, RUN_SECTION_STATE, 4 * 24 + len_of(state) + 8);
+	if (!b)
 		return;
-	}
 	put_text(b, "s", false);
 	put_int(b, id, false);
 	put_int(b, receivable_id, false);
@@ -212,11 +225,14 @@ int ledger_run_rows_digest(struct ledger *lg, int64_t run_id, char *hex, struct 
 		ledger_run_rows_end(lg);
 		return ledger_run_digest(lg, run_id, hex, d);
 	}
-	int bad = sha256_update(r->sha, r->outcome.p, r->outcome.len) != 0;
-	for (int k = 0; k < SECTIONS && !bad; k++)
-		bad = sha256_update(r->sha, r->later[k].p, r->later[k].len) != 0;
-	bad = sha256_end(r->sha, hex) != 0 || bad;
-	r->sha = NULL;
+	struct sha256_ctx *sec[RUN_SECTIONS];
+	int bad = 0;
+	for (int k = 0; k < RUN_SECTIONS; k++) {
+		bad |= sha256_update(r->sec[k].sha, r->sec[k].text.p, r->sec[k].text.len) != 0;
+		sec[k] = r->sec[k].sha;
+		r->sec[k].sha = NULL;
+	}
+	bad |= ledger_run_digest_join(sec, hex) != 0;
 	ledger_run_rows_end(lg);
 	if (bad)
 		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "SHA-256 failed");

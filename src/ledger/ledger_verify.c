@@ -58,22 +58,47 @@ static int digest_query(struct ledger *lg, struct sha256_ctx *c, const char *sql
 	return 0;
 }
 
+/* The four sections' queries for one run, in canonical order. */
+static const char *const run_section_sql[RUN_SECTIONS] = {
+	[RUN_SECTION_OUTCOME] = "SELECT " DIGEST_OUTCOMES " WHERE o.run_id = ? ORDER BY o.id",
+	[RUN_SECTION_CANDIDATE] = "SELECT " DIGEST_CANDIDATES " WHERE o.run_id = ? ORDER BY k.id",
+	[RUN_SECTION_ALLOCATION] = "SELECT " DIGEST_ALLOCATIONS " WHERE a.run_id = ? ORDER BY a.id",
+	[RUN_SECTION_STATE] = "SELECT " DIGEST_STATES " WHERE o.run_id = ? ORDER BY s.id",
+};
+
+int ledger_run_digest_join(struct sha256_ctx *sec[RUN_SECTIONS], char *hex)
+{
+	static const char tag[RUN_SECTIONS] = {'o', 'c', 'a', 's'};
+	char text[RUN_SECTIONS * (SHA256_HEX_LEN + 3) + 1];
+	size_t len = 0;
+	int bad = 0;
+	for (int k = 0; k < RUN_SECTIONS; k++) {
+		char h[SHA256_HEX_LEN + 1];
+		bad |= sha256_end(sec[k], h) != 0;
+		sec[k] = NULL;
+		len += (size_t)snprintf(text + len, sizeof text - len, "%c %s\n", tag[k], h);
+	}
+	return bad || sha256_hex(text, len, hex) != 0 ? -1 : 0;
+}
+
 int ledger_run_digest(struct ledger *lg, int64_t run_id, char *hex, struct diag *d)
 {
-	struct sha256_ctx *c = sha256_begin();
-	if (!c)
-		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
-	int rc = digest_query(lg, c, "SELECT " DIGEST_OUTCOMES " WHERE o.run_id = ? ORDER BY o.id", run_id, d);
-	if (!rc)
-		rc = digest_query(lg, c, "SELECT " DIGEST_CANDIDATES " WHERE o.run_id = ? ORDER BY k.id", run_id, d);
-	if (!rc)
-		rc = digest_query(lg, c, "SELECT " DIGEST_ALLOCATIONS " WHERE a.run_id = ? ORDER BY a.id", run_id, d);
-	if (!rc)
-		rc = digest_query(lg, c, "SELECT " DIGEST_STATES " WHERE o.run_id = ? ORDER BY s.id", run_id, d);
-	char tmp[SHA256_HEX_LEN + 1];
-	if (sha256_end(c, rc ? tmp : hex) != 0 && !rc)
+	struct sha256_ctx *sec[RUN_SECTIONS] = {NULL};
+	int rc = 0;
+	for (int k = 0; k < RUN_SECTIONS && !rc; k++)
+		if (!(sec[k] = sha256_begin()))
+			rc = diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
+	for (int k = 0; k < RUN_SECTIONS && !rc; k++)
+		rc = digest_query(lg, sec[k], run_section_sql[k], run_id, d);
+	if (rc) {
+		for (int k = 0; k < RUN_SECTIONS; k++)
+			if (sec[k])
+				sha256_end(sec[k], NULL);
+		return rc;
+	}
+	if (ledger_run_digest_join(sec, hex) != 0)
 		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "SHA-256 failed");
-	return rc;
+	return 0;
 }
 
 /* The canonical digest of one allocation row (those written outside a
@@ -128,6 +153,7 @@ struct note {
 	int64_t jid;  /* the journal row, for "first" and "last" */
 	bool detail;  /* the entry's detail is not empty */
 	bool mark;    /* ... and names a digest, in hex */
+	bool by_section; /* a run's digest, by section (RUN_DIGEST_MARK) */
 	char hex[SHA256_HEX_LEN + 1];
 };
 
@@ -215,8 +241,13 @@ static int take_note(struct journal_notes *jn, int64_t jid, const char *action, 
 		     const char *detail)
 {
 	int64_t key;
-	if (strcmp(action, "reconcile.run") == 0 && (key = subject_id(subject, "run ")) != 0)
-		return note_add(&jn->runs, key, jid, detail, "rows sha256 ");
+	if (strcmp(action, "reconcile.run") == 0 && (key = subject_id(subject, "run ")) != 0) {
+		bool by_section = strstr(detail, RUN_DIGEST_MARK) != NULL;
+		if (note_add(&jn->runs, key, jid, detail, by_section ? RUN_DIGEST_MARK : RUN_DIGEST_WHOLE_MARK))
+			return -1;
+		jn->runs.v[jn->runs.n - 1].by_section = by_section;
+		return 0;
+	}
 	if (strcmp(action, "allocation.add") == 0 && (key = subject_id(subject, "allocation ")) != 0)
 		return note_add(&jn->allocations, key, jid, detail, "sha256 ");
 	if (strcmp(action, "exception.resolve") == 0 && (key = subject_id(subject, "outcome ")) != 0)
@@ -281,7 +312,8 @@ static int verify_chain(struct ledger *lg, struct problems *p, struct journal_no
 struct run_check {
 	int64_t id;
 	const struct note *entry;
-	struct sha256_ctx *sha;
+	/* By section: one context per section; whole: sha[0] takes them all. */
+	struct sha256_ctx *sha[RUN_SECTIONS];
 };
 
 static struct run_check *run_of(struct run_check *runs, size_t n, int64_t id)
@@ -300,7 +332,8 @@ static struct run_check *run_of(struct run_check *runs, size_t n, int64_t id)
 /* One section of every checked run's canonical text, in one pass: sql
  * selects the run first, then the columns ledger_run_digest hashes, in
  * the same id order. */
-static int digest_pass(struct ledger *lg, struct run_check *runs, size_t n, const char *sql, struct diag *d)
+static int digest_pass(struct ledger *lg, struct run_check *runs, size_t n, int section, const char *sql,
+		       struct diag *d)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -308,8 +341,8 @@ static int digest_pass(struct ledger *lg, struct run_check *runs, size_t n, cons
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct run_check *r = run_of(runs, n, sqlite3_column_int64(st, 0));
-		if (r && r->sha)
-			hash_row(r->sha, st, 1);
+		if (r && r->sha[0])
+			hash_row(r->sha[r->entry->by_section ? section : 0], st, 1);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -350,10 +383,13 @@ static int verify_runs(struct ledger *lg, struct problems *p, const struct journ
 			runs = nr;
 			cap = nc;
 		}
-		runs[n].id = run;
-		runs[n].entry = last;
-		if (!(runs[n++].sha = sha256_begin()))
-			failed = 1;
+		struct run_check *r = &runs[n++];
+		memset(r, 0, sizeof *r);
+		r->id = run;
+		r->entry = last;
+		for (int sec = 0; sec < (last->by_section ? RUN_SECTIONS : 1); sec++)
+			if (!(r->sha[sec] = sha256_begin()))
+				failed = 1;
 	}
 	sqlite3_finalize(st);
 	if (failed)
@@ -362,19 +398,29 @@ static int verify_runs(struct ledger *lg, struct problems *p, const struct journ
 		rc = ledger_sql_error(lg, d, "reading runs");
 	else
 		rc = 0;
-	static const char *const passes[] = {
-		"SELECT o.run_id, " DIGEST_OUTCOMES " ORDER BY o.id",
-		"SELECT o.run_id, " DIGEST_CANDIDATES " ORDER BY k.id",
-		"SELECT a.run_id, " DIGEST_ALLOCATIONS " WHERE a.run_id IS NOT NULL ORDER BY a.id",
-		"SELECT o.run_id, " DIGEST_STATES " ORDER BY s.id",
+	static const char *const passes[RUN_SECTIONS] = {
+		[RUN_SECTION_OUTCOME] = "SELECT o.run_id, " DIGEST_OUTCOMES " ORDER BY o.id",
+		[RUN_SECTION_CANDIDATE] = "SELECT o.run_id, " DIGEST_CANDIDATES " ORDER BY k.id",
+		[RUN_SECTION_ALLOCATION] =
+		    "SELECT a.run_id, " DIGEST_ALLOCATIONS " WHERE a.run_id IS NOT NULL ORDER BY a.id",
+		[RUN_SECTION_STATE] = "SELECT o.run_id, " DIGEST_STATES " ORDER BY s.id",
 	};
-	for (size_t i = 0; i < sizeof passes / sizeof passes[0] && !rc && n; i++)
-		rc = digest_pass(lg, runs, n, passes[i], d);
+	for (int k = 0; k < RUN_SECTIONS && !rc && n; k++)
+		rc = digest_pass(lg, runs, n, k, passes[k], d);
 	for (size_t i = 0; i < n; i++) {
 		char hex[SHA256_HEX_LEN + 1];
-		if (!runs[i].sha)
+		struct run_check *r = &runs[i];
+		int bad = 0;
+		if (r->entry->by_section && r->sha[RUN_SECTIONS - 1])
+			bad = ledger_run_digest_join(r->sha, hex) != 0;
+		else if (!r->entry->by_section && r->sha[0])
+			bad = sha256_end(r->sha[0], hex) != 0;
+		else {
+			for (int k = 0; k < RUN_SECTIONS; k++) /* out of memory half-way */
+				if (r->sha[k])
+					sha256_end(r->sha[k], NULL);
 			continue;
-		int bad = sha256_end(runs[i].sha, hex) != 0;
+		}
 		if (rc)
 			continue; /* only freeing */
 		if (bad || strncmp(runs[i].entry->hex, hex, SHA256_HEX_LEN) != 0)

@@ -57,25 +57,58 @@ static const char *find_fold(const struct bank_event *ev, int64_t sum)
 	return NULL;
 }
 
-void charges_check_arithmetic(const struct bank_event *ev, struct charges_check *out)
+/* Plain text and amounts appended without printf: the agreeing sentence
+ * is written for nearly every payment of a run. */
+static void put_str(struct text *t, const char *s)
 {
-	struct text t;
-	char a[40], b[40], c[40], d[40], e[40], f[40];
+	size_t n = strlen(s);
+	if (t->len + n >= t->cap)
+		n = t->cap > t->len + 1 ? t->cap - t->len - 1 : 0;
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+	t->buf[t->len] = '\0';
+}
 
+static void put_brl(struct text *t, int64_t cents)
+{
+	char a[40];
+	put_str(t, brl(cents, a, sizeof a));
+}
+
+/* The figures of the bank's arithmetic, without the sentence. */
+static void arithmetic(const struct bank_event *ev, struct charges_check *out)
+{
 	memset(out, 0, sizeof *out);
-	t = (struct text){out->detail, sizeof out->detail, 0};
 	out->bank_charges_cents = ev->charges_cents;
 	out->bank_deductions_cents = ev->discount_cents + ev->rebate_cents;
 	if (ev->face_cents == 0 || ev->paid_cents == 0) {
 		out->arithmetic = BANK_ARITHMETIC_UNCHECKED;
-		put(&t, "bank reports %s, so its figures cannot be checked",
-		    ev->face_cents == 0 ? "no face value" : "nothing paid");
 		return;
 	}
 	/* Every field is at most 15 digits (10^13 reais): no overflow. */
 	int64_t sum = ev->face_cents - ev->discount_cents - ev->rebate_cents + ev->charges_cents;
 	if (sum == ev->paid_cents) {
 		out->arithmetic = BANK_ARITHMETIC_CONSISTENT;
+		return;
+	}
+	out->arithmetic = BANK_ARITHMETIC_INCONSISTENT;
+	out->arithmetic_gap_cents = ev->paid_cents - sum;
+	out->fold = find_fold(ev, sum);
+}
+
+/* The sentence of arithmetic()'s result. */
+static void describe_arithmetic(const struct bank_event *ev, struct charges_check *out)
+{
+	struct text t = {out->detail, sizeof out->detail, 0};
+	char a[40], b[40], c[40], d[40], e[40], f[40];
+
+	out->detail[0] = '\0';
+	switch (out->arithmetic) {
+	case BANK_ARITHMETIC_UNCHECKED:
+		put(&t, "bank reports %s, so its figures cannot be checked",
+		    ev->face_cents == 0 ? "no face value" : "nothing paid");
+		return;
+	case BANK_ARITHMETIC_CONSISTENT:
 		put(&t,
 		    "bank's figures add up: face %s - discount %s - rebate %s + interest and fine %s = paid "
 		    "%s",
@@ -83,10 +116,10 @@ void charges_check_arithmetic(const struct bank_event *ev, struct charges_check 
 		    brl(ev->rebate_cents, c, sizeof c), brl(ev->charges_cents, d, sizeof d),
 		    brl(ev->paid_cents, e, sizeof e));
 		return;
+	case BANK_ARITHMETIC_INCONSISTENT:
+		break;
 	}
-	out->arithmetic = BANK_ARITHMETIC_INCONSISTENT;
-	out->arithmetic_gap_cents = ev->paid_cents - sum;
-	out->fold = find_fold(ev, sum);
+	int64_t sum = ev->paid_cents - out->arithmetic_gap_cents;
 	put(&t,
 	    "bank's figures do not add up: face %s - discount %s - rebate %s + interest and fine %s = %s, "
 	    "but paid %s",
@@ -95,6 +128,12 @@ void charges_check_arithmetic(const struct bank_event *ev, struct charges_check 
 	    brl(ev->paid_cents, f, sizeof f));
 	if (out->fold)
 		put(&t, " (%s)", out->fold);
+}
+
+void charges_check_arithmetic(const struct bank_event *ev, struct charges_check *out)
+{
+	arithmetic(ev, out);
+	describe_arithmetic(ev, out);
 }
 
 static int64_t distance(int64_t x, int64_t y)
@@ -148,9 +187,12 @@ void charges_check(const struct bank_event *ev, const struct expected_amount *ex
 {
 	char a[40], b[40];
 
-	charges_check_arithmetic(ev, out);
-	if (out->arithmetic != BANK_ARITHMETIC_CONSISTENT)
+	/* A consistent breakdown's own sentence would be replaced below. */
+	arithmetic(ev, out);
+	if (out->arithmetic != BANK_ARITHMETIC_CONSISTENT) {
+		describe_arithmetic(ev, out);
 		return;
+	}
 	out->compared = true;
 	out->our_charges_cents = exp->fine_cents + exp->interest_cents;
 	out->our_deductions_cents = exp->discount_cents + exp->rebate_cents;
@@ -162,8 +204,10 @@ void charges_check(const struct bank_event *ev, const struct expected_amount *ex
 	struct text t = {out->detail, sizeof out->detail, 0};
 	out->detail[0] = '\0';
 	if (!out->differs) {
-		put(&t, "bank's charges agree with concilia: interest and fine %s, discount and rebate %s",
-		    brl(out->bank_charges_cents, a, sizeof a), brl(out->bank_deductions_cents, b, sizeof b));
+		put_str(&t, "bank's charges agree with concilia: interest and fine ");
+		put_brl(&t, out->bank_charges_cents);
+		put_str(&t, ", discount and rebate ");
+		put_brl(&t, out->bank_deductions_cents);
 		return;
 	}
 	/* "bank charged R$ 12,30 of interest and fine, concilia computes
