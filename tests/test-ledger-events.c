@@ -5,7 +5,8 @@
  * reconciliation run written in the background (ids handed out before
  * the rows exist, rows 64 per INSERT, rollback, foreign keys back on),
  * events 64 per INSERT with the skipped ones found, the checkpoint
- * after a large commit, and a run's digest in both of its journaled forms. */
+ * after a large commit, a run's digest in both of its journaled forms, and
+ * the reconciled mark where the search for events to reconcile starts. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -104,18 +105,24 @@ static struct ledger_event_counts import_file(struct fixture *f, const struct ba
 	return c;
 }
 
-/* Imports one file paying titles 1..n (n distinct payments). */
-static void import_titles(struct fixture *f, int n)
+/* Imports one file paying titles first..first + n - 1 (n distinct
+ * payments). */
+static void import_titles_from(struct fixture *f, int first, int n)
 {
 	struct bank_event *evs = calloc((size_t)n, sizeof *evs);
 	assert_non_null(evs);
 	for (int i = 0; i < n; i++) {
 		char nn[16];
-		snprintf(nn, sizeof nn, "%011d", i + 1);
+		snprintf(nn, sizeof nn, "%011d", first + i);
 		evs[i] = payment(nn, 100 + i, 3 + 2 * i);
 	}
 	assert_int_equal(import_file(f, evs, (size_t)n).events, n);
 	free(evs);
+}
+
+static void import_titles(struct fixture *f, int n)
+{
+	import_titles_from(f, 1, n);
 }
 
 static int64_t scalar(struct fixture *f, const char *sql)
@@ -746,6 +753,96 @@ static void run_digest_by_section_or_whole(void **state)
 	free(w);
 }
 
+/* ---- the reconciled mark (schema 13) */
+
+/* A run that gives an outcome to every second event only. */
+struct half_run {
+	struct fixture *f;
+	int64_t run_id;
+	long seen;
+};
+
+static int every_second(void *ctx, const struct ledger_event *e)
+{
+	struct half_run *h = ctx;
+	struct diag d;
+	if (h->seen++ % 2)
+		return 0;
+	struct ledger_outcome o = {
+	    .event_id = e->rowid, .category = "UNKNOWN_REFERENCE", .paid_cents = e->ev.paid_cents,
+	    .excess_cents = e->ev.paid_cents, .needs_human = true, .detail = "test", .run_id = h->run_id};
+	return ledger_outcome_add(h->f->lg, &o, NULL, &d);
+}
+
+static long pending(struct fixture *f)
+{
+	long n = -1;
+	struct diag d;
+	bool any;
+	assert_int_equal(ledger_pending_count(f->lg, 0, &n, &d), 0);
+	assert_int_equal(ledger_has_unreconciled(f->lg, &any, &d), 0);
+	assert_int_equal(any, n > 0);
+	return n;
+}
+
+static void reconciled_mark(void **state)
+{
+	struct fixture *f = *state;
+	struct diag d;
+	import_titles(f, 300);
+	struct run_writes *w = calloc(1, sizeof *w);
+	assert_non_null(w);
+	/* A run that reconciles every event marks them all. */
+	background_run(f, w, true);
+	assert_int_equal(scalar(f, "SELECT through_event FROM run"), scalar(f, "SELECT MAX(id) FROM event"));
+	assert_int_equal(pending(f), 0);
+	assert_false(run_flagged(f, w->run_id));
+	int64_t mark = scalar(f, "SELECT MAX(id) FROM event");
+
+	/* New events are found above the mark. A run that leaves some without
+	 * an outcome marks nothing, and the next run still finds them. */
+	import_titles_from(f, 1001, 200);
+	assert_int_equal(pending(f), 200);
+	struct half_run h = {.f = f};
+	assert_int_equal(ledger_begin(f->lg, &d), 0);
+	assert_int_equal(ledger_run_start(f->lg, &h.run_id, &d), 0);
+	assert_int_equal(ledger_pending_payments(f->lg, every_second, &h, &d), 0);
+	assert_int_equal(h.seen, 200);
+	assert_int_equal(ledger_run_finish(f->lg, h.run_id, h.seen, &d), 0);
+	assert_int_equal(ledger_commit(f->lg, &d), 0);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM run WHERE through_event IS NULL"), 1);
+	assert_int_equal(scalar(f, "SELECT MAX(through_event) FROM run"), mark);
+	assert_int_equal(pending(f), 100);
+	h.seen = 1; /* this time the first event it is given gets its outcome */
+	assert_int_equal(ledger_begin(f->lg, &d), 0);
+	assert_int_equal(ledger_run_start(f->lg, &h.run_id, &d), 0);
+	assert_int_equal(ledger_pending_payments(f->lg, every_second, &h, &d), 0);
+	assert_int_equal(h.seen, 101);
+	assert_int_equal(ledger_run_finish(f->lg, h.run_id, h.seen - 1, &d), 0);
+	assert_int_equal(ledger_commit(f->lg, &d), 0);
+	assert_int_equal(pending(f), 50);
+	assert_int_equal(scalar(f, "SELECT MAX(through_event) FROM run"), mark);
+
+	/* A mark moved over events still waiting hides them from every run:
+	 * journal verify names it. */
+	assert_false(run_flagged(f, h.run_id));
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE run SET through_event = (SELECT MAX(id) FROM event) WHERE id = %lld",
+	         (long long)h.run_id);
+	assert_int_equal(sqlite3_exec(f->lg->db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(pending(f), 0);
+	struct ledger_verify_report r;
+	struct messages m = {.len = 0};
+	m.text[0] = '\0';
+	assert_int_equal(ledger_verify(f->lg, &r, collect, &m, &d), 0);
+	snprintf(sql, sizeof sql, "run %lld: marks the events up to %lld reconciled, but event %lld has no outcome",
+	         (long long)h.run_id, (long long)scalar(f, "SELECT MAX(id) FROM event"),
+	         (long long)scalar(f, "SELECT MIN(e.id) FROM event e WHERE NOT EXISTS"
+	                              " (SELECT 1 FROM outcome o WHERE o.event_id = e.id)"));
+	assert_non_null(strstr(m.text, sql));
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -761,6 +858,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(grouped_writes_find_skipped_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(background_checkpoint_copies_the_wal, setup, teardown),
 	    cmocka_unit_test_setup_teardown(run_digest_by_section_or_whole, setup, teardown),
+	    cmocka_unit_test_setup_teardown(reconciled_mark, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -262,7 +262,8 @@ struct ledger_reader;
 int ledger_reader_open(struct ledger *lg, struct ledger_reader **out, struct diag *d);
 void ledger_reader_close(struct ledger_reader *r);
 /* Receivables with first_id <= id <= last_id, in id order, through the
- * ledger or a reader; fn as for ledger_receivables_scan. */
+ * ledger or a reader; fn as for ledger_receivables_scan (what the matcher
+ * reads only). */
 int ledger_receivables_scan_range(struct ledger *lg, int64_t first_id, int64_t last_id,
 				  int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx, struct diag *d);
 int ledger_reader_receivables(struct ledger_reader *r, int64_t first_id, int64_t last_id,
@@ -308,7 +309,9 @@ int ledger_receivables_of_debtor(struct ledger *lg, const char *pattern, struct 
 
 /* Streams every receivable (in id order), then what is applied to each
  * (net cents, settled) and each one's latest bank-side state: the
- * matcher's in-memory index for big runs. fn returning non-zero stops. */
+ * matcher's in-memory index for big runs. fn returning non-zero stops.
+ * The scan fills what the matcher reads: the debtor's name, e-mail and
+ * phone, the reference as written and the account come back empty. */
 /* The highest receivable row id (0 when there is none): an upper bound
  * of the number of receivables, to size the matcher's arrays once. */
 int ledger_receivable_max_rowid(struct ledger *lg, int64_t *max, struct diag *d);

@@ -252,7 +252,8 @@ int ledger_has_unreconciled(struct ledger *lg, bool *yes, struct diag *d)
 	sqlite3_stmt *st;
 	*yes = false;
 	if (sqlite3_prepare_v2(lg->db,
-	                       "SELECT EXISTS (SELECT 1 FROM event e WHERE e.kind IN " LEDGER_RECONCILED_KINDS
+	                       "SELECT EXISTS (SELECT 1 FROM event e WHERE e.id > " LEDGER_RECONCILED_MARK
+	                       " AND e.kind IN " LEDGER_RECONCILED_KINDS
 	                       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id))",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "looking for events to reconcile");

@@ -45,6 +45,10 @@ struct ledger {
 	/* Start time of the current reconciliation run: its allocations carry
 	 * it rather than formatting the clock once per event. */
 	char run_at[32];
+	/* The reconciled mark of the current run (schema 13): the highest
+	 * event id when it started, how many events it was given, how many
+	 * outcomes it wrote. */
+	int64_t run_last_event, run_fed, run_outcomes;
 	/* The current run's digest, computed while its rows are written
 	 * (ledger_run_rows.c); NULL outside a run. */
 	struct run_rows *run_rows;
@@ -219,6 +223,9 @@ int ledger_writer_checkpoint(struct ledger *lg, struct diag *d);
 /* The event kinds a reconciliation run gives an outcome to (payments and
  * what changes a receivable's state), as an SQL list: the pending query
  * and the report's "not reconciled" count must agree. */
+/* The events a run reconciles with an id above the highest reconciled
+ * mark (schema 13): where the search for events without an outcome starts. */
+#define LEDGER_RECONCILED_MARK "(SELECT COALESCE(MAX(through_event), 0) FROM run)"
 #define LEDGER_RECONCILED_KINDS                                                                     \
 	"('liquidation', 'liquidation_after_writeoff', 'entry_rejected', 'writeoff', 'protest', 'tariff', " \
 	"'unknown', 'credit', 'reversal')"

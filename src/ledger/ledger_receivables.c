@@ -16,6 +16,17 @@
 	" interest_day_cents, interest_after, rebate_cents, discount_e4, discount2_cents, discount2_e4,"    \
 	" discount2_until, discount3_cents, discount3_e4, discount3_until"
 
+/* The same columns for the matcher's in-memory receivables, with NULL
+ * (read as empty) where the matcher reads nothing: the debtor's name and
+ * contacts, the reference as written and the account are not decoded and
+ * copied a million times. */
+#define RECEIVABLE_MATCH_COLUMNS                                                                    \
+	"id, ext_id, debtor_document, NULL, amount_cents, due_date, bank, nosso_numero,"            \
+	" NULL, pix_txid, issue_date, fine_e4, interest_month_e4, discount_cents,"                   \
+	" discount_until, erp_status, NULL, NULL, state, NULL, fine_cents, fine_after,"              \
+	" interest_day_cents, interest_after, rebate_cents, discount_e4, discount2_cents, discount2_e4," \
+	" discount2_until, discount3_cents, discount3_e4, discount3_until"
+
 static enum receivable_status status_from_name(const unsigned char *s)
 {
 	for (int k = RECEIVABLE_OPEN; k <= RECEIVABLE_RENEGOTIATED; k++)
@@ -393,7 +404,8 @@ int ledger_reader_receivables(struct ledger_reader *rd, int64_t first_id, int64_
 			      int (*fn)(void *ctx, const struct ledger_receivable *r), void *ctx, struct diag *d)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(rd->db, "SELECT " RECEIVABLE_COLUMNS " FROM receivable WHERE id BETWEEN ? AND ? ORDER BY id",
+	if (sqlite3_prepare_v2(rd->db,
+			       "SELECT " RECEIVABLE_MATCH_COLUMNS " FROM receivable WHERE id BETWEEN ? AND ? ORDER BY id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return ledger_reader_error(rd, d, "reading receivables");
 	sqlite3_bind_int64(st, 1, first_id);

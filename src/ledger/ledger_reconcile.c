@@ -82,6 +82,7 @@ static int copy_text(char *dst, size_t n, const char *s)
 
 enum { PENDING_BATCH = 4096 };
 
+/* ?1: the last event id read (at first, the reconciled mark). */
 #define PENDING_QUERY                                                                               \
 	"SELECT " EVENT_COLUMNS " FROM event e JOIN import i ON i.id = e.import_id"                 \
 	" WHERE e.kind IN " LEDGER_RECONCILED_KINDS " AND e.id > ?"                                  \
@@ -144,6 +145,20 @@ static void *feed_main(void *arg)
 	return NULL;
 }
 
+/* The highest reconciled mark (schema 13), through db: 0 when none. */
+static int reconciled_mark(sqlite3 *db, int64_t *mark)
+{
+	sqlite3_stmt *st;
+	*mark = 0;
+	if (sqlite3_prepare_v2(db, "SELECT " LEDGER_RECONCILED_MARK, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*mark = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 /* 1: not possible here (the caller reads in batches instead). */
 static int pending_from_snapshot(struct ledger *lg, int (*fn)(void *ctx, const struct ledger_event *e), void *ctx,
 				 struct diag *d)
@@ -161,8 +176,11 @@ static int pending_from_snapshot(struct ledger *lg, int (*fn)(void *ctx, const s
 		rc = diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
 	else if (sqlite3_prepare_v2(f.rd->db, PENDING_QUERY, -1, &f.st, NULL) != SQLITE_OK)
 		rc = ledger_reader_error(f.rd, d, "reading pending payments");
+	int64_t mark = 0;
+	if (!rc && reconciled_mark(f.rd->db, &mark) != 0)
+		rc = ledger_reader_error(f.rd, d, "reading the reconciled mark");
 	if (!rc) {
-		sqlite3_bind_int64(f.st, 1, 0);
+		sqlite3_bind_int64(f.st, 1, mark);
 		sqlite3_bind_int64(f.st, 2, -1); /* no limit */
 		pthread_mutex_init(&f.mu, NULL);
 		pthread_cond_init(&f.cv, NULL);
@@ -177,8 +195,10 @@ static int pending_from_snapshot(struct ledger *lg, int (*fn)(void *ctx, const s
 				pthread_mutex_unlock(&f.mu);
 				if (!have)
 					break;
-				for (int i = 0; i < f.len[b] && rc == 0; i++)
+				for (int i = 0; i < f.len[b] && rc == 0; i++) {
+					lg->run_fed++;
 					rc = fn(ctx, &f.buf[b][i]);
+				}
 				pthread_mutex_lock(&f.mu);
 				f.ready[b] = false;
 				pthread_cond_broadcast(&f.cv);
@@ -220,7 +240,8 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 	if (!batch)
 		return diag_set(d, DIAG_ERROR, lg->path, 0, 0, NULL, "out of memory");
 	ledger_writer_sync(lg);
-	if (sqlite3_prepare_v2(lg->db, PENDING_QUERY, -1, &st, NULL) != SQLITE_OK) {
+	if (reconciled_mark(lg->db, &after) != 0 ||
+	    sqlite3_prepare_v2(lg->db, PENDING_QUERY, -1, &st, NULL) != SQLITE_OK) {
 		free(batch);
 		return ledger_sql_error(lg, d, "reading pending payments");
 	}
@@ -237,8 +258,10 @@ int ledger_pending_payments(struct ledger *lg, int (*fn)(void *ctx, const struct
 			break;
 		}
 		sqlite3_reset(st);
-		for (int i = 0; i < n && rc == 0; i++)
+		for (int i = 0; i < n && rc == 0; i++) {
+			lg->run_fed++;
 			rc = fn(ctx, &batch[i]);
+		}
 		if (rc != 0 || n < PENDING_BATCH)
 			break;
 		after = batch[n - 1].rowid;
@@ -254,7 +277,8 @@ int ledger_pending_count(struct ledger *lg, long limit, long *count, struct diag
 	sqlite3_stmt *st;
 	ledger_writer_claim(lg);
 	if (sqlite3_prepare_v2(lg->db,
-			       "SELECT COUNT(*) FROM (SELECT 1 FROM event e WHERE e.kind IN " LEDGER_RECONCILED_KINDS
+			       "SELECT COUNT(*) FROM (SELECT 1 FROM event e WHERE e.id > " LEDGER_RECONCILED_MARK
+			       " AND e.kind IN " LEDGER_RECONCILED_KINDS
 			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id) LIMIT ?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return ledger_sql_error(lg, d, "counting pending events");
@@ -347,6 +371,9 @@ int ledger_run_start(struct ledger *lg, int64_t *run_id, struct diag *d)
 	if (rc != SQLITE_DONE)
 		return ledger_sql_error(lg, d, "starting a reconciliation run");
 	*run_id = sqlite3_last_insert_rowid(lg->db);
+	lg->run_fed = lg->run_outcomes = 0;
+	if (ledger_max_id(lg, "event", "reading the last event", &lg->run_last_event, d))
+		return -1;
 	ledger_run_rows_begin(lg);
 	return 0;
 }
@@ -377,10 +404,18 @@ int ledger_run_finish(struct ledger *lg, int64_t run_id, long events, struct dia
 	lg->run_background = false;
 	if (failed)
 		return -1;
-	if (sqlite3_prepare_v2(lg->db, "UPDATE run SET events = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(lg->db, "UPDATE run SET events = ?, through_event = ? WHERE id = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return ledger_sql_error(lg, d, "finishing a reconciliation run");
 	sqlite3_bind_int64(st, 1, events);
-	sqlite3_bind_int64(st, 2, run_id);
+	/* Each event given to the run has its outcome (one at most, by the
+	 * UNIQUE key) when the counts agree: every event that was waiting up to
+	 * the last one at the start is reconciled. */
+	if (lg->run_fed == lg->run_outcomes)
+		sqlite3_bind_int64(st, 2, lg->run_last_event);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int64(st, 3, run_id);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -554,6 +589,7 @@ static int fill_outcome(const struct ledger_outcome *o, const char *at, bool cop
 
 int ledger_outcome_add(struct ledger *lg, const struct ledger_outcome *o, int64_t *outcome_id, struct diag *d)
 {
+	lg->run_outcomes++; /* counts for the reconciled mark inside a run */
 	int64_t id = ledger_take_id(lg, ID_OUTCOME);
 	int64_t allocation_id = wants_allocation(o) ? ledger_take_id(lg, ID_ALLOCATION) : 0;
 	char at[32];

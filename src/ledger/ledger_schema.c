@@ -403,6 +403,16 @@ const char *const ledger_migrations[] = {
 	 * it either; it cost a random-order index insert per payment in every
 	 * reconciliation run (bench/RESULTS.md). */
 	"DROP INDEX outcome_by_receivable;",
+
+	/* 13: run.through_event, the reconciled mark. Every event a run
+	 * reconciles (LEDGER_RECONCILED_KINDS) with an id up to it has an
+	 * outcome: written by a run that gave one to every event it was given,
+	 * up to the last event there was when it started; NULL otherwise (and
+	 * for older runs). Outcomes are never deleted and event ids only grow,
+	 * so the mark stays true, and looking for events to reconcile starts
+	 * after the highest mark instead of at the ledger's first event, which
+	 * grew with every day of history. journal verify checks it. */
+	"ALTER TABLE run ADD COLUMN through_event INTEGER;",
 };
 
 const int ledger_migration_count = (int)(sizeof ledger_migrations / sizeof ledger_migrations[0]);

@@ -575,6 +575,31 @@ static int verify_triggers(struct ledger *lg, struct problems *p, struct diag *d
 	return 0;
 }
 
+/* The highest reconciled mark (schema 13) holds: no event it covers waits
+ * for an outcome (reconciliation would never look at it again). */
+static int verify_reconciled_mark(struct ledger *lg, struct problems *p, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(lg->db,
+			       "SELECT r.id, r.through_event, (SELECT MIN(e.id) FROM event e WHERE e.id <= r.through_event"
+			       " AND e.kind IN " LEDGER_RECONCILED_KINDS
+			       " AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.event_id = e.id))"
+			       " FROM run r WHERE r.through_event IS NOT NULL ORDER BY r.through_event DESC, r.id LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ledger_sql_error(lg, d, "checking the reconciled mark");
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL)
+		problem(p,
+			"run %" PRId64 ": marks the events up to %" PRId64 " reconciled, but event %" PRId64
+			" has no outcome",
+			(int64_t)sqlite3_column_int64(st, 0), (int64_t)sqlite3_column_int64(st, 1),
+			(int64_t)sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_sql_error(lg, d, "checking the reconciled mark");
+	return 0;
+}
+
 int ledger_verify(struct ledger *lg, struct ledger_verify_report *r, void (*report_fn)(void *ctx, const char *msg),
 		  void *ctx, struct diag *d)
 {
@@ -587,7 +612,7 @@ int ledger_verify(struct ledger *lg, struct ledger_verify_report *r, void (*repo
 		if (all[i]->n)
 			qsort(all[i]->v, all[i]->n, sizeof *all[i]->v, by_key_then_row);
 	if (rc || verify_runs(lg, &p, &jn, d) || verify_imports(lg, &p, d) || verify_manual(lg, &p, &jn, d) ||
-	    verify_references(lg, &p, d) || verify_triggers(lg, &p, d))
+	    verify_reconciled_mark(lg, &p, d) || verify_references(lg, &p, d) || verify_triggers(lg, &p, d))
 		rc = -1;
 	notes_free(&jn);
 	return rc;
