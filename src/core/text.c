@@ -392,3 +392,15 @@ size_t text_to_ascii(const char *s, size_t len, char *out, size_t n, size_t *dro
 		*dropped = ndrop;
 	return w;
 }
+
+size_t text_append(char *dst, size_t n, size_t len, const char *s)
+{
+	size_t k = strlen(s);
+	if (len >= n)
+		return len;
+	if (k > n - len - 1)
+		k = n - len - 1;
+	memcpy(dst + len, s, k);
+	dst[len + k] = '\0';
+	return len + k;
+}

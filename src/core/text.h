@@ -36,4 +36,9 @@ bool text_ieq(const char *s, size_t len, const char *word);
  * return >= n means out holds only its start. */
 size_t text_to_ascii(const char *s, size_t len, char *out, size_t n, size_t *dropped);
 
+/* Appends s to the NUL-terminated text of length len in dst (capacity n >
+ * len), truncated to fit; returns the new length. For hot paths where
+ * snprintf's format parsing costs more than the copy. */
+size_t text_append(char *dst, size_t n, size_t len, const char *s);
+
 #endif

@@ -61,13 +61,25 @@ static void put_text(struct text_buf *b, const char *s, bool last)
  * run formats tens of millions of them. */
 static void put_int(struct text_buf *b, int64_t v, bool last)
 {
+	/* Two digits per division: "00" "01" ... "99". */
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
 	char t[24];
 	size_t i = sizeof t;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do {
-		t[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	while (u >= 100) {
+		unsigned k = (unsigned)(u % 100) * 2;
+		u /= 100;
+		t[--i] = pairs[k + 1];
+		t[--i] = pairs[k];
+	}
+	if (u >= 10) {
+		t[--i] = pairs[u * 2 + 1];
+		t[--i] = pairs[u * 2];
+	} else {
+		t[--i] = (char)('0' + u);
+	}
 	if (v < 0)
 		t[--i] = '-';
 	memcpy(b->p + b->len, t + i, sizeof t - i);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/money.h"
+#include "core/text.h"
 #include "reconcile/charges_check.h"
 
 /* Appends to a fixed buffer, never past its end. */
@@ -61,12 +62,7 @@ static const char *find_fold(const struct bank_event *ev, int64_t sum)
  * is written for nearly every payment of a run. */
 static void put_str(struct text *t, const char *s)
 {
-	size_t n = strlen(s);
-	if (t->len + n >= t->cap)
-		n = t->cap > t->len + 1 ? t->cap - t->len - 1 : 0;
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
-	t->buf[t->len] = '\0';
+	t->len = text_append(t->buf, t->cap, t->len, s);
 }
 
 static void put_brl(struct text *t, int64_t cents)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/money.h"
+#include "core/text.h"
 #include "reconcile/outcome.h"
 
 static const struct {
@@ -118,8 +119,12 @@ void outcome_decide(const struct outcome_input *in, struct outcome_decision *out
 			snprintf(out->detail, sizeof out->detail, "paid %s = face - discount %s", paid, disc);
 		} else {
 			out->category = OUTCOME_MATCHED_EXACT;
-			snprintf(out->detail, sizeof out->detail, "paid %s as expected%s", paid,
-				 in->already_allocated ? " (balance of an earlier partial payment)" : "");
+			/* "paid %s as expected%s", without printf: most payments */
+			size_t n = text_append(out->detail, sizeof out->detail, 0, "paid ");
+			n = text_append(out->detail, sizeof out->detail, n, paid);
+			n = text_append(out->detail, sizeof out->detail, n, " as expected");
+			if (in->already_allocated)
+				text_append(out->detail, sizeof out->detail, n, " (balance of an earlier partial payment)");
 		}
 		return;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/money.h"
+#include "core/text.h"
 #include "reconcile/charges_check.h"
 #include "reconcile/match.h"
 #include "reconcile/payer.h"
@@ -274,10 +275,15 @@ static int settle_with(struct run_ctx *rc, const struct ledger_event *e, cdate p
 			 paid_on == e->ev.credit_date ? "the credit date" : "the file date");
 	bool disputed = r->status == RECEIVABLE_DISPUTED;
 	char detail[sizeof dec.detail + sizeof note + 64];
-	snprintf(detail, sizeof detail, "%s%s%s%s%s", dec.detail, note,
-		 m->rule == MATCH_R1_REFERENCE ? "" : " (found by ", m->rule == MATCH_R1_REFERENCE ? "" : m->rule_name,
-		 m->rule == MATCH_R1_REFERENCE ? (disputed ? "; the receivable is disputed" : "")
-					       : (disputed ? "); the receivable is disputed" : ")"));
+	size_t n = text_append(detail, sizeof detail, 0, dec.detail);
+	n = text_append(detail, sizeof detail, n, note);
+	if (m->rule != MATCH_R1_REFERENCE) {
+		n = text_append(detail, sizeof detail, n, " (found by ");
+		n = text_append(detail, sizeof detail, n, m->rule_name);
+		n = text_append(detail, sizeof detail, n, ")");
+	}
+	if (disputed)
+		text_append(detail, sizeof detail, n, "; the receivable is disputed");
 	struct ledger_outcome o = {
 		.event_id = e->rowid,
 		.receivable_id = r->rowid,
