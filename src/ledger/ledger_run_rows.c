@@ -101,7 +101,7 @@ static size_t len_of(const char *s)
 	return s ? strlen(s) : 0;
 }
 
-static void ledger_run_rows_end_rows(struct run_rows *r)
+static void run_rows_free(struct run_rows *r)
 {
 	if (!r)
 		return;
@@ -119,7 +119,7 @@ void ledger_run_rows_begin(struct ledger *lg)
 	struct run_rows *r = calloc(1, sizeof *r);
 	for (int k = 0; r && k < RUN_SECTIONS; k++)
 		if (!(r->sec[k].sha = sha256_begin())) {
-			ledger_run_rows_end_rows(r);
+			run_rows_free(r);
 			r = NULL;
 		}
 	lg->run_rows = r; /* NULL: the digest is read back at the end */
@@ -127,7 +127,7 @@ void ledger_run_rows_begin(struct ledger *lg)
 
 void ledger_run_rows_end(struct ledger *lg)
 {
-	ledger_run_rows_end_rows(lg->run_rows);
+	run_rows_free(lg->run_rows);
 	lg->run_rows = NULL;
 }
 
