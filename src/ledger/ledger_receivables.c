@@ -9,23 +9,22 @@
 #include "core/money.h"
 #include "ledger/ledger_internal.h"
 
-#define RECEIVABLE_COLUMNS                                                                          \
-	"id, ext_id, debtor_document, debtor_name, amount_cents, due_date, bank, nosso_numero,"    \
-	" nosso_numero_raw, pix_txid, issue_date, fine_e4, interest_month_e4, discount_cents,"      \
-	" discount_until, erp_status, email, phone, state, account, fine_cents, fine_after,"                \
-	" interest_day_cents, interest_after, rebate_cents, discount_e4, discount2_cents, discount2_e4,"    \
-	" discount2_until, discount3_cents, discount3_e4, discount3_until"
-
-/* The same columns for the matcher's in-memory receivables, with NULL
- * (read as empty) where the matcher reads nothing: the debtor's name and
- * contacts, the reference as written and the account are not decoded and
- * copied a million times. */
-#define RECEIVABLE_MATCH_COLUMNS                                                                    \
-	"id, ext_id, debtor_document, NULL, amount_cents, due_date, bank, nosso_numero,"            \
-	" NULL, pix_txid, issue_date, fine_e4, interest_month_e4, discount_cents,"                   \
-	" discount_until, erp_status, NULL, NULL, state, NULL, fine_cents, fine_after,"              \
+/* The columns read_row reads, in its order. The five texts the matcher
+ * never reads (the debtor's name, the reference as written, e-mail,
+ * phone, account) are parameters, so that one list serves both the full
+ * row and the matcher's scan. */
+#define RECEIVABLE_COLUMNS_WITH(name, raw, email, phone, account)                                  \
+	"id, ext_id, debtor_document, " name ", amount_cents, due_date, bank, nosso_numero, " raw     \
+	", pix_txid, issue_date, fine_e4, interest_month_e4, discount_cents, discount_until,"        \
+	" erp_status, " email ", " phone ", state, " account ", fine_cents, fine_after,"              \
 	" interest_day_cents, interest_after, rebate_cents, discount_e4, discount2_cents, discount2_e4," \
 	" discount2_until, discount3_cents, discount3_e4, discount3_until"
+#define RECEIVABLE_COLUMNS                                                                          \
+	RECEIVABLE_COLUMNS_WITH("debtor_name", "nosso_numero_raw", "email", "phone", "account")
+/* For the matcher's in-memory receivables: NULL (read as empty) where it
+ * reads nothing, so those texts are not decoded and copied a million
+ * times. */
+#define RECEIVABLE_MATCH_COLUMNS RECEIVABLE_COLUMNS_WITH("NULL", "NULL", "NULL", "NULL", "NULL")
 
 static enum receivable_status status_from_name(const unsigned char *s)
 {
