@@ -657,25 +657,41 @@ static void collect(void *ctx, const char *msg)
 		m->len += (size_t)n;
 }
 
+/* What journal verify says, one problem per line. */
+static void verify_messages(struct fixture *f, struct messages *m)
+{
+	struct ledger_verify_report r;
+	struct diag d;
+	memset(&r, 0, sizeof r);
+	m->len = 0;
+	m->text[0] = '\0';
+	assert_int_equal(ledger_verify(f->lg, &r, collect, m, &d), 0);
+}
+
 /* Whether journal verify finds the run's rows changed. */
 static bool run_flagged(struct fixture *f, int64_t run)
 {
-	struct ledger_verify_report r;
-	struct messages m = {.len = 0};
-	struct diag d;
+	struct messages m;
 	char needle[64];
-	memset(&r, 0, sizeof r);
-	m.text[0] = '\0';
-	assert_int_equal(ledger_verify(f->lg, &r, collect, &m, &d), 0);
+	verify_messages(f, &m);
 	snprintf(needle, sizeof needle, "run %lld: its outcomes", (long long)run);
 	return strstr(m.text, needle) != NULL;
 }
 
-static void journal_run(struct fixture *f, int64_t run, const char *detail)
+/* A run's journal detail naming a digest in one form (mark: "rows sha256 "
+ * or "rows sha256 by section "). */
+static void run_detail(char *buf, size_t n, const struct run_writes *w, const char *mark, const char *hex)
+{
+	snprintf(buf, n, "%ld bank events reconciled; %s%s", w->events, mark, hex);
+}
+
+/* Journals the run again (the latest entry counts) with that detail. */
+static void journal_run(struct fixture *f, const struct run_writes *w, const char *mark, const char *hex)
 {
 	struct diag d;
-	char subject[32];
-	snprintf(subject, sizeof subject, "run %lld", (long long)run);
+	char subject[32], detail[160];
+	snprintf(subject, sizeof subject, "run %lld", (long long)w->run_id);
+	run_detail(detail, sizeof detail, w, mark, hex);
 	assert_int_equal(ledger_begin(f->lg, &d), 0);
 	assert_int_equal(ledger_journal(f->lg, "reconcile.run", subject, detail, &d), 0);
 	assert_int_equal(ledger_commit(f->lg, &d), 0);
@@ -719,36 +735,29 @@ static void run_digest_by_section_or_whole(void **state)
 	                                    -1, &st, NULL),
 	                 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 by section %s", w->events,
-	         by_section);
+	run_detail(detail, sizeof detail, w, "rows sha256 by section ", by_section);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), detail);
 	sqlite3_finalize(st);
 	assert_false(run_flagged(f, w->run_id));
 
 	/* A run journaled before (one SHA-256 over the sections in turn) is
 	 * checked in its own form... */
-	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 %s", w->events, whole);
-	journal_run(f, w->run_id, detail);
+	journal_run(f, w, "rows sha256 ", whole);
 	assert_false(run_flagged(f, w->run_id));
 	/* ... and one form's digest does not pass for the other. */
-	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 %s", w->events, by_section);
-	journal_run(f, w->run_id, detail);
+	journal_run(f, w, "rows sha256 ", by_section);
 	assert_true(run_flagged(f, w->run_id));
-	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 by section %s", w->events, whole);
-	journal_run(f, w->run_id, detail);
+	journal_run(f, w, "rows sha256 by section ", whole);
 	assert_true(run_flagged(f, w->run_id));
 	/* An edited allocation is found in both forms. */
-	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 %s", w->events, whole);
-	journal_run(f, w->run_id, detail);
+	journal_run(f, w, "rows sha256 ", whole);
 	assert_int_equal(sqlite3_exec(f->lg->db,
 	                              "DROP TRIGGER allocation_no_update; UPDATE allocation SET cents = cents + 1"
 	                              " WHERE id = (SELECT MAX(id) FROM allocation)",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	assert_true(run_flagged(f, w->run_id));
-	snprintf(detail, sizeof detail, "%ld bank events reconciled; rows sha256 by section %s", w->events,
-	         by_section);
-	journal_run(f, w->run_id, detail);
+	journal_run(f, w, "rows sha256 by section ", by_section);
 	assert_true(run_flagged(f, w->run_id));
 	free(w);
 }
@@ -774,6 +783,19 @@ static int every_second(void *ctx, const struct ledger_event *e)
 	return ledger_outcome_add(h->f->lg, &o, NULL, &d);
 }
 
+/* One run through the ledger's own connection with every_second; h->seen
+ * goes on counting from where it is. */
+static void run_every_second(struct half_run *h)
+{
+	struct diag d;
+	long before = h->seen;
+	assert_int_equal(ledger_begin(h->f->lg, &d), 0);
+	assert_int_equal(ledger_run_start(h->f->lg, &h->run_id, &d), 0);
+	assert_int_equal(ledger_pending_payments(h->f->lg, every_second, h, &d), 0);
+	assert_int_equal(ledger_run_finish(h->f->lg, h->run_id, h->seen - before, &d), 0);
+	assert_int_equal(ledger_commit(h->f->lg, &d), 0);
+}
+
 static long pending(struct fixture *f)
 {
 	long n = -1;
@@ -788,7 +810,6 @@ static long pending(struct fixture *f)
 static void reconciled_mark(void **state)
 {
 	struct fixture *f = *state;
-	struct diag d;
 	import_titles(f, 300);
 	struct run_writes *w = calloc(1, sizeof *w);
 	assert_non_null(w);
@@ -804,22 +825,14 @@ static void reconciled_mark(void **state)
 	import_titles_from(f, 1001, 200);
 	assert_int_equal(pending(f), 200);
 	struct half_run h = {.f = f};
-	assert_int_equal(ledger_begin(f->lg, &d), 0);
-	assert_int_equal(ledger_run_start(f->lg, &h.run_id, &d), 0);
-	assert_int_equal(ledger_pending_payments(f->lg, every_second, &h, &d), 0);
+	run_every_second(&h);
 	assert_int_equal(h.seen, 200);
-	assert_int_equal(ledger_run_finish(f->lg, h.run_id, h.seen, &d), 0);
-	assert_int_equal(ledger_commit(f->lg, &d), 0);
 	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM run WHERE through_event IS NULL"), 1);
 	assert_int_equal(scalar(f, "SELECT MAX(through_event) FROM run"), mark);
 	assert_int_equal(pending(f), 100);
 	h.seen = 1; /* this time the first event it is given gets its outcome */
-	assert_int_equal(ledger_begin(f->lg, &d), 0);
-	assert_int_equal(ledger_run_start(f->lg, &h.run_id, &d), 0);
-	assert_int_equal(ledger_pending_payments(f->lg, every_second, &h, &d), 0);
+	run_every_second(&h);
 	assert_int_equal(h.seen, 101);
-	assert_int_equal(ledger_run_finish(f->lg, h.run_id, h.seen - 1, &d), 0);
-	assert_int_equal(ledger_commit(f->lg, &d), 0);
 	assert_int_equal(pending(f), 50);
 	assert_int_equal(scalar(f, "SELECT MAX(through_event) FROM run"), mark);
 
@@ -831,10 +844,8 @@ static void reconciled_mark(void **state)
 	         (long long)h.run_id);
 	assert_int_equal(sqlite3_exec(f->lg->db, sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(pending(f), 0);
-	struct ledger_verify_report r;
-	struct messages m = {.len = 0};
-	m.text[0] = '\0';
-	assert_int_equal(ledger_verify(f->lg, &r, collect, &m, &d), 0);
+	struct messages m;
+	verify_messages(f, &m);
 	snprintf(sql, sizeof sql, "run %lld: marks the events up to %lld reconciled, but event %lld has no outcome",
 	         (long long)h.run_id, (long long)scalar(f, "SELECT MAX(id) FROM event"),
 	         (long long)scalar(f, "SELECT MIN(e.id) FROM event e WHERE NOT EXISTS"
